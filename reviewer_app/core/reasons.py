@@ -99,8 +99,9 @@ DEFAULT_CATALOGUE = ReasonCatalogue(
             VIDEO,
             "Video missing or poor",
             "5",
-            "Your introduction video is missing or could not be played. Please upload a video of "
-            "30 seconds to 2 minutes in which you introduce yourself, with clear picture and sound.",
+            "Your introduction video is missing or could not be played. Please upload a video "
+            "of 30 seconds to 2 minutes in which you introduce yourself, with clear picture "
+            "and sound.",
             suggested_by="video",
         ),
         ReasonCode(
