@@ -1,0 +1,1 @@
+"""Background work between the HTTP client and the local store: no widgets."""
