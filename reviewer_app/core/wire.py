@@ -12,7 +12,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -31,6 +38,15 @@ class RequestModel(BaseModel):
     # A request with a field the service does not know is refused with a message that names it:
     # a typo must not silently drop data.
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # NUL cannot be stored in PostgreSQL text and has no place in any field here.
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 class ErrorOut(WireModel):

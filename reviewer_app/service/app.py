@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reviewer_app import __version__
@@ -51,7 +51,13 @@ log = logging.getLogger("reviewer_app.service")
 _bearer = HTTPBearer(auto_error=False, description="The access token from /auth/login.")
 
 ApplicationId = Annotated[
-    str, Path(min_length=1, max_length=64, description="The application's id, e.g. APP-000001.")
+    str,
+    Path(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9._:-]+$",
+        description="The application's id, e.g. APP-000001.",
+    ),
 ]
 
 
@@ -223,7 +229,9 @@ def create_app(
             str, Query(min_length=1, max_length=2000, description="Comma-separated skill names.")
         ],
     ) -> DemandOut:
-        names = list(dict.fromkeys(s.strip() for s in skills.split(",") if s.strip()))[:50]
+        names = list(
+            dict.fromkeys(s.strip() for s in skills.split(",") if s.strip() and "\x00" not in s)
+        )[:50]
         with service.store.read() as session:
             rows = {
                 row.skill: row
@@ -291,6 +299,11 @@ def _install_error_handlers(app: FastAPI) -> None:
             error.status_code,
             headers=getattr(error, "headers", None),
         )
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_: Request, error: DataError) -> JSONResponse:
+        log.info("refused a value the database cannot store: %s", error.orig)
+        return JSONResponse({"detail": "a value in the request cannot be stored"}, 422)
 
     @app.exception_handler(OperationalError)
     async def _busy(_: Request, error: OperationalError) -> JSONResponse:

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from reviewer_app.core.wire import TokenOut, UserOut
@@ -94,11 +94,22 @@ class Auth:
     def refresh(self, refresh_token: str) -> TokenOut:
         now = self._store.settings.clock()
         with self._store.write() as session:
-            row = session.get(db.Token, _token_hash(refresh_token))
-            if row is None or row.kind != "refresh" or row.revoked or row.expires_at <= now:
+            # One conditional UPDATE spends the token, so of two concurrent refreshes with the
+            # same token only one can win (refresh tokens are single use).
+            username = session.execute(
+                update(db.Token)
+                .where(
+                    db.Token.token_hash == _token_hash(refresh_token),
+                    db.Token.kind == "refresh",
+                    db.Token.revoked.is_(False),
+                    db.Token.expires_at > now,
+                )
+                .values(revoked=True)
+                .returning(db.Token.username)
+            ).scalar_one_or_none()
+            if username is None:
                 raise unauthorized("the refresh token is unknown, used or expired: sign in again")
-            row.revoked = True  # refresh tokens are single use
-            user = session.get(db.User, row.username)
+            user = session.get(db.User, username)
             if user is None:
                 raise unauthorized("the user no longer exists")
         return self._issue(user)

@@ -28,6 +28,10 @@ class _Conflict(Exception):
     pass
 
 
+class _SeenMeanwhile(Exception):
+    pass
+
+
 def _result(decision_id: str, status: str, detail: str) -> DecisionResultOut:
     return DecisionResultOut(decision_id=decision_id, status=status, detail=detail)  # type: ignore[arg-type]
 
@@ -66,7 +70,7 @@ class Decisions:
         except _Invalid as problem:
             savepoint.rollback()
             return _result(item.decision_id, "invalid", str(problem))
-        except IntegrityError:
+        except (IntegrityError, _SeenMeanwhile):
             # Another request recorded the same decision id between our look and our insert.
             savepoint.rollback()
             seen = session.get(db.DecisionRow, item.decision_id)
@@ -160,13 +164,31 @@ class Decisions:
         app = session.scalars(query).one_or_none()
         if app is None:
             raise _Invalid(f"application_id: no application {decision.application_id!r}")
+        # A concurrent request with the same decision id may have committed while this one
+        # waited for the application's row lock: then this is a repeat, not a conflict.
+        if session.execute(
+            select(db.DecisionRow.decision_id).where(
+                db.DecisionRow.decision_id == decision.decision_id
+            )
+        ).first():
+            raise _SeenMeanwhile
         if decision.revision != app.current_revision:
             raise _Conflict(
                 f"revision {decision.revision} is no longer current: the applicant resubmitted "
                 f"(revision {app.current_revision})"
             )
         if app.status == "decided":
-            raise _Conflict(f"{app.application_id} was already decided by someone else")
+            earlier = session.execute(
+                select(db.DecisionRow.reviewer, db.DecisionRow.outcome)
+                .where(
+                    db.DecisionRow.application_id == app.application_id,
+                    db.DecisionRow.revision == app.current_revision,
+                    db.DecisionRow.outcome != "escalate",
+                )
+                .limit(1)
+            ).first()
+            who = f" by {earlier.reviewer} ({earlier.outcome})" if earlier else ""
+            raise _Conflict(f"{app.application_id} was already decided{who}")
         if app.held_by != user.username or app.lease_version != decision.lease_version:
             holder = f"held by {app.held_by}" if app.held_by else "not held"
             raise _Conflict(
