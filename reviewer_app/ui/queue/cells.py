@@ -1,0 +1,150 @@
+"""What the queue table shows in its cells: columns, texts, tooltips, SLA colours.
+
+Every text here is built from the server's strings and returned as a display string; nothing is
+ever rich text.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication
+
+from reviewer_app.core.sla import SlaState, format_time_left, time_left
+from reviewer_app.core.wire import QueueItemOut
+from reviewer_app.ui import icons
+
+
+class Column(enum.IntEnum):
+    SLA = 0
+    APPLICANT = 1
+    COUNTRY = 2
+    SKILLS = 3
+    REVISION = 4
+    FLAGS = 5
+    HELD_BY = 6
+
+
+HEADERS: dict[Column, str] = {
+    Column.SLA: "SLA left",
+    Column.APPLICANT: "Applicant",
+    Column.COUNTRY: "Country",
+    Column.SKILLS: "Main skills",
+    Column.REVISION: "Revision",
+    Column.FLAGS: "Flags",
+    Column.HELD_BY: "Held by",
+}
+
+HEADER_TIPS: dict[Column, str] = {
+    Column.SLA: "Time left until the 24-hour answer is due (server time); negative once breached",
+    Column.REVISION: "Revision of the application; later revisions are resubmissions",
+    Column.HELD_BY: "Reviewer whose lease currently holds the application",
+}
+
+# A custom role returns the row's `QueueItemOut`; another its SLA state.
+ItemRole = Qt.ItemDataRole.UserRole + 1
+SlaStateRole = Qt.ItemDataRole.UserRole + 2
+
+FLAG_LABELS: dict[str, str] = {
+    "incomplete": "Incomplete",
+    "no_photo": "No photo",
+    "no_video": "No video",
+    "resubmission": "Resubmission",
+}
+# Shown in the Revision column instead, so not repeated under Flags.
+FLAGS_IN_REVISION = frozenset({"resubmission"})
+
+STATE_LABELS: dict[SlaState, str] = {
+    SlaState.ON_TRACK: "On track",
+    SlaState.WARNING: "Warning",
+    SlaState.CRITICAL: "Critical",
+    SlaState.BREACHED: "Breached",
+}
+
+# (light palette, dark palette): readable text colours on each background.
+STATE_COLOURS: dict[SlaState, tuple[str, str]] = {
+    SlaState.ON_TRACK: ("#2e7d32", "#81c784"),
+    SlaState.WARNING: ("#a15c00", "#ffb74d"),
+    SlaState.CRITICAL: ("#d84315", "#ff8a65"),
+    SlaState.BREACHED: ("#c62828", "#ef5350"),
+}
+
+
+def is_resubmission(item: QueueItemOut) -> bool:
+    return item.revision > 1 or "resubmission" in item.flags
+
+
+def flags_text(item: QueueItemOut) -> str:
+    return ", ".join(
+        FLAG_LABELS.get(flag, flag) for flag in item.flags if flag not in FLAGS_IN_REVISION
+    )
+
+
+def display_text(
+    item: QueueItemOut, column: Column, now: datetime, current_user: str | None
+) -> str:
+    if column == Column.SLA:
+        return format_time_left(time_left(item.due_at, now))
+    if column == Column.APPLICANT:
+        return item.applicant
+    if column == Column.COUNTRY:
+        return item.country
+    if column == Column.SKILLS:
+        return ", ".join(item.main_skills)
+    if column == Column.REVISION:
+        return f"{item.revision} · resubmitted" if is_resubmission(item) else str(item.revision)
+    if column == Column.FLAGS:
+        return flags_text(item)
+    if item.held_by is None:
+        return ""
+    if item.held_by == current_user:
+        return f"{item.held_by} (you)"
+    return item.held_by
+
+
+def spoken_time_left(left: timedelta) -> str:
+    text = format_time_left(abs(left))
+    return f"breached {text} ago" if left <= timedelta(0) else f"{text} left"
+
+
+def sla_tooltip(item: QueueItemOut, state: SlaState, left: timedelta) -> str:
+    due = item.due_at.strftime("%d %b %H:%M UTC")
+    return f"{STATE_LABELS[state]} · due {due} · {spoken_time_left(left)}"
+
+
+def sla_accessible(state: SlaState, left: timedelta) -> str:
+    return f"SLA {STATE_LABELS[state].lower()}: {spoken_time_left(left)}"
+
+
+def tooltip(item: QueueItemOut, column: Column, text: str) -> str | None:
+    if column == Column.REVISION and is_resubmission(item):
+        return f"Resubmission: revision {item.revision} after a declined profile"
+    if column == Column.HELD_BY and item.held_by:
+        if item.lease_expires_at is not None:
+            return f"Held by {item.held_by} until {item.lease_expires_at.strftime('%H:%M UTC')}"
+        return f"Held by {item.held_by}"
+    if column == Column.APPLICANT:
+        return f"{item.applicant} · {item.application_id}"
+    return text or None
+
+
+def accessible(column: Column, text: str) -> str:
+    if column == Column.HELD_BY and not text:
+        return "Not held"
+    if column == Column.FLAGS and not text:
+        return "No flags"
+    return f"{HEADERS[column]}: {text}"
+
+
+def state_colour(state: SlaState) -> QColor:
+    light, dark = STATE_COLOURS[state]
+    return QColor(dark if icons.is_dark() else light)
+
+
+def tabular_font() -> QFont:
+    """The application font with tabular (equal-width) digits, so countdowns do not jitter."""
+    font = QFont(QGuiApplication.font())
+    font.setFeature(QFont.Tag("tnum"), 1)
+    return font
