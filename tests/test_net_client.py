@@ -487,3 +487,177 @@ def test_retry_after_forms() -> None:
 def test_client_refuses_a_non_http_address() -> None:
     with pytest.raises(ValueError, match="not an http"):
         QueueClient("ftp://example.org")
+
+
+# -- media download ------------------------------------------------------------------------------
+
+PHOTO = b"\xff\xd8\xff\xe0 not really a jpeg " * 3000  # ~90 KB: several chunks
+
+
+@pytest.fixture
+def media_service(tmp_path: Path) -> Iterator[tuple[Running, str, Clock]]:
+    """The real service with one application whose photo is PHOTO; the clock the test moves."""
+    from servicekit import make_application, photo_media
+
+    clock = Clock()
+    ref, data = photo_media(PHOTO)
+    url = sqlite_url(tmp_path / "queue.sqlite3")
+    with running(url, clock=clock, access_token_seconds=60) as run:
+        run.add([(make_application(1, photo=ref), {ref.sha256: (ref.content_type, data)})])
+        yield run, ref.sha256, clock
+
+
+def test_download_media_streams_the_bytes_into_the_sink(
+    media_service: tuple[Running, str, Clock],
+) -> None:
+    import io
+
+    run, sha, _ = media_service
+    with QueueClient(run.url, timeout=(3.0, 10.0)) as client:
+        client.login(REVIEWER, PASSWORD)
+        sink = io.BytesIO()
+        assert client.download_media(sha, sink, len(PHOTO)) == len(PHOTO)
+        assert sink.getvalue() == PHOTO
+
+
+def test_download_media_refreshes_an_expired_token_once(
+    media_service: tuple[Running, str, Clock],
+) -> None:
+    import io
+
+    run, sha, clock = media_service
+    with QueueClient(run.url, timeout=(3.0, 10.0)) as client:
+        client.login(REVIEWER, PASSWORD)
+        clock.advance(minutes=5)  # the access token has expired, the refresh token has not
+        sink = io.BytesIO()
+        assert client.download_media(sha, sink, 10 * len(PHOTO)) == len(PHOTO)
+        assert sink.getvalue() == PHOTO  # the refused first try wrote nothing into the sink
+
+
+def test_download_media_refuses_more_than_max_bytes(
+    media_service: tuple[Running, str, Clock],
+) -> None:
+    import io
+
+    from reviewer_app.net.errors import MediaTooLarge
+
+    run, sha, _ = media_service
+    with QueueClient(run.url, timeout=(3.0, 10.0)) as client:
+        client.login(REVIEWER, PASSWORD)
+        sink = io.BytesIO()
+        with pytest.raises(MediaTooLarge, match="larger than the 1,000 bytes") as caught:
+            client.download_media(sha, sink, 1000)
+        assert isinstance(caught.value, MalformedResponse)  # a typed NetError
+        assert caught.value.declared == len(PHOTO)
+        assert sink.getvalue() == b""  # refused on the announced length, before any byte
+
+
+def test_download_media_unknown_hash_is_a_404_and_writes_nothing(
+    media_service: tuple[Running, str, Clock],
+) -> None:
+    import io
+
+    run, _, _ = media_service
+    with QueueClient(run.url, timeout=(3.0, 10.0)) as client:
+        client.login(REVIEWER, PASSWORD)
+        sink = io.BytesIO()
+        with pytest.raises(ServiceError) as caught:
+            client.download_media("0" * 64, sink, 10_000)
+        assert caught.value.status == 404
+        assert sink.getvalue() == b""
+
+
+def test_download_media_checks_the_hash_shape_before_the_network(fake: FakeService) -> None:
+    import io
+
+    with QueueClient(fake.url, timeout=FAST) as client:
+        for bad in ("", "../auth/login", "A" * 64, "0" * 63, "0" * 64 + "/x"):
+            with pytest.raises(ValueError, match="SHA-256"):
+                client.download_media(bad, io.BytesIO(), 100)
+
+
+def _unannounced(body: bytes, pause: float = 0.0) -> Responder:
+    """An answer without Content-Length: the body ends when the connection closes."""
+
+    def respond(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/octet-stream")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        for start in range(0, len(body), 4096):
+            if pause and fake_stop.wait(pause):
+                return
+            try:
+                handler.wfile.write(body[start : start + 4096])
+                handler.wfile.flush()
+            except OSError:
+                return
+        handler.close_connection = True
+
+    return respond
+
+
+fake_stop = threading.Event()
+
+
+def _signed_in(fake: FakeService, timeout: tuple[float, float]) -> QueueClient:
+    token = {
+        "access_token": "a-token-for-the-fake",
+        "refresh_token": "r-token-for-the-fake",
+        "token_type": "bearer",
+        "expires_at": "2026-03-02T10:00:00Z",
+        "expires_in": 3600,
+        "refresh_expires_at": "2026-03-09T10:00:00Z",
+        "user": {"username": "rita", "display_name": "Rita", "role": "reviewer"},
+    }
+    fake.routes["/api/v1/auth/login"] = lambda h: send(h, 200, json.dumps(token).encode())
+    client = QueueClient(fake.url, timeout=timeout)
+    client.login("rita", "pw-123456")
+    return client
+
+
+def test_download_media_refuses_an_unannounced_body_past_max_bytes(fake: FakeService) -> None:
+    import io
+
+    from reviewer_app.net.errors import MediaTooLarge
+
+    sha = "ab" * 32
+    fake.routes[f"/api/v1/media/{sha}"] = _unannounced(b"x" * 50_000)
+    with _signed_in(fake, FAST) as client:
+        sink = io.BytesIO()
+        with pytest.raises(MediaTooLarge):
+            client.download_media(sha, sink, 20_000)
+        assert len(sink.getvalue()) <= 20_000
+        # Under the limit the same answer comes through whole.
+        sink = io.BytesIO()
+        assert client.download_media(sha, sink, 50_000) == 50_000
+
+
+def test_download_media_that_drips_ends_within_the_budget(fake: FakeService) -> None:
+    import io
+
+    sha = "cd" * 32
+    fake_stop.clear()
+    fake.routes[f"/api/v1/media/{sha}"] = _unannounced(b"y" * 400_000, pause=0.2)
+    try:
+        with _signed_in(fake, (0.5, 1.0)) as client:
+            started = time.monotonic()
+            with pytest.raises(ServiceUnreachable, match="did not finish answering"):
+                client.download_media(sha, io.BytesIO(), 1_000_000)
+            # connect + read + 1 MB at the slowest rate allowed (~1 s): about 2.5 s
+            assert time.monotonic() - started < 2.5 + 1.0
+    finally:
+        fake_stop.set()
+
+
+@pytest.mark.parametrize("bad", ["", ".", ".."])
+def test_dot_and_empty_ids_are_refused_before_the_network(fake: FakeService, bad: str) -> None:
+    with _signed_in(fake, FAST) as client:
+        calls: list[Callable[[], object]] = [
+            lambda: client.application(bad),
+            lambda: client.heartbeat(bad, 1),
+            lambda: client.release(bad, 1),
+        ]
+        for call in calls:
+            with pytest.raises(ValueError, match="cannot be an id"):
+                call()

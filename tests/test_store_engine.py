@@ -20,6 +20,7 @@ from reviewer_app.storage import migrations
 from reviewer_app.storage.engine import (
     StoreCorrupt,
     StoreError,
+    StoreMigrationFailed,
     StoreTooNew,
     backup,
     integrity_problems,
@@ -137,8 +138,19 @@ def test_a_failing_migration_leaves_the_file_as_it_was(
 
     monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, ("half done", half_done)])
     monkeypatch.setattr(store_engine, "LATEST_VERSION", latest + 1)
-    with pytest.raises(RuntimeError, match="halfway"):
+    with pytest.raises(StoreMigrationFailed, match="halfway") as caught:
         LocalStore(db_path, db_path.parent / "media")
+    # A StoreError with a message for a person: the file, the versions, the backup's path.
+    error = caught.value
+    saved = db_path.with_name(f"{db_path.name}.v{latest}.bak")
+    assert isinstance(error, StoreError)
+    assert isinstance(error.__cause__, RuntimeError)
+    assert error.backup_path == saved
+    message = str(error)
+    assert str(db_path) in message
+    assert str(saved) in message
+    assert f"from schema {latest} to {latest + 1}" in message
+    assert "left as it was" in message
 
     # One transaction: the column is not there, the version is the old one, nothing is lost.
     assert user_version(db_path) == latest

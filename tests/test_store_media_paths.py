@@ -198,3 +198,52 @@ def test_symlinked_fan_out_folder_is_not_counted_or_deleted_through() -> None:
         assert cache.size() == 0, "files outside the cache are counted in its size"
         cache.remove([sha])
         assert snapshot(outside) == before, "remove() deleted a file outside the cache folder"
+
+
+# Where a symlink may be planted: the fan-out folder, the file itself, or neither; pointing at
+# a folder outside, a file outside, or nowhere.
+plants = st.sampled_from(["fan-out->dir", "fan-out->file", "fan-out->nowhere", "file->file", None])
+
+
+@given(
+    data=st.binary(min_size=1, max_size=2048),
+    plant=plants,
+    other=st.binary(min_size=1, max_size=64),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_planted_symlinks_are_never_followed(data: bytes, plant: str | None, other: bytes) -> None:
+    """Whatever is planted, the cache never writes, counts, reports or deletes anything outside
+    its folder; a download still lands (in a real folder) under its hash."""
+    sha = hashlib.sha256(data).hexdigest()
+    with scratch() as (cache, outside):
+        outside.mkdir()
+        (outside / sha).write_bytes(other)  # the very name the cache would use
+        (outside / "file").write_bytes(other)
+        fan_out = cache.folder / sha[:2]
+        if plant == "fan-out->dir":
+            fan_out.symlink_to(outside, target_is_directory=True)
+        elif plant == "fan-out->file":
+            fan_out.symlink_to(outside / "file")
+        elif plant == "fan-out->nowhere":
+            fan_out.symlink_to(outside / "missing", target_is_directory=True)
+        elif plant == "file->file":
+            fan_out.mkdir()
+            (fan_out / sha).symlink_to(outside / sha)
+        before = snapshot(outside)
+
+        assert not cache.has(sha), "a file outside the cache counts as cached"
+        assert cache.size() == 0
+        cache.remove([sha])
+        assert snapshot(outside) == before
+
+        with cache.incoming(sha) as sink:
+            sink.write(data)
+        assert snapshot(outside) == before, "the download was written outside the cache"
+        assert not fan_out.is_symlink()
+        assert not cache.path_for(sha).is_symlink()
+        assert cache.has(sha)
+        assert cache.path_for(sha).read_bytes() == data
+        assert cache.size() == len(data)
+        assert cache.remove([sha]) == 1
+        assert not cache.has(sha)
+        assert snapshot(outside) == before

@@ -281,3 +281,118 @@ def test_media_cap_evicts_least_recently_used_outside_open_claims(
             assert store.media.has(sha_of(snapshots[i][0]))
     finally:
         store.close()
+
+
+def test_sign_out_also_resets_the_queue_cache_and_the_sync_cursors(
+    store: LocalStore, clock: Clock, snapshots: dict[int, tuple[ApplicationOut, bytes]]
+) -> None:
+    from reviewer_app.core.wire import QueueItemOut, QueuePageOut
+
+    store.queue.apply(
+        QueuePageOut(
+            items=[
+                QueueItemOut(
+                    application_id=app_id(8),
+                    applicant="Yusuf P.",
+                    country="Kenya",
+                    main_skills=["Go"],
+                    revision=1,
+                    submitted_at=T0,
+                    due_at=T0 + timedelta(hours=24),
+                    flags=[],
+                    held_by=None,
+                )
+            ],
+            removed=[],
+            next_cursor="cursor-41",
+            has_more=False,
+            server_time=T0,
+        )
+    )
+    with store.db.write() as session:
+        store.db.set_state(session, "audit_cursor", "17")
+    claim_and_cache(store, clock, snapshots[8])
+    kept = store.purge()
+    assert kept == 0
+    assert store.queue.count() == 1  # an ordinary purge leaves the queue alone
+    assert store.queue.cursor == "cursor-41"
+
+    store.purge(everything=True)
+    assert store.queue.count() == 0
+    assert not store.queue.cursor  # the next pull starts from the beginning
+    assert store.db.get_state("audit_cursor") is None
+    assert b"Yusuf P." not in on_disk(store)
+
+
+def test_purging_the_second_user_of_shared_media_removes_it(
+    store: LocalStore, clock: Clock, snapshots: dict[int, tuple[ApplicationOut, bytes]]
+) -> None:
+    """Shared media outlives the first application's purge and goes with the last one."""
+    first, second = snapshots[SHARED], snapshots[SHARED + 1]
+    sha = sha_of(first[0])
+    leases = [claim_and_cache(store, clock, item) for item in (first, second)]
+    assert store.claims.media_of(first[0].application_id) == [sha]
+    assert store.claims.media_of(second[0].application_id) == [sha]
+
+    decide(store, leases[0], "accepted")
+    store.claims.schedule_purge(RETENTION)
+    clock.advance(days=8)
+    assert store.purge() == 0
+    assert store.media.has(sha)
+    assert store.claims.media_state(sha) == ("cached", None)
+
+    decide(store, leases[1], "accepted")
+    store.claims.schedule_purge(RETENTION)
+    clock.advance(days=8)
+    assert store.purge() == 1
+    assert not store.media.has(sha)
+    assert store.claims.media_state(sha) is None
+
+
+def test_shared_media_of_an_open_claim_is_not_evicted(
+    tmp_path: Path, clock: Clock, snapshots: dict[int, tuple[ApplicationOut, bytes]]
+) -> None:
+    """The first application that showed the photo is decided; the second, still open, shows
+    the same bytes: the cap must not evict them."""
+    store = LocalStore(
+        tmp_path / "capped.sqlite3", tmp_path / "capped", clock=clock, media_cap_bytes=PHOTO_SIZE
+    )
+    try:
+        first, second = snapshots[SHARED], snapshots[SHARED + 1]
+        lease = claim_and_cache(store, clock, first)
+        claim_and_cache(store, clock, second)
+        decide(store, lease, None)
+        other = claim_and_cache(store, clock, snapshots[1])
+        decide(store, other, None)
+        assert store.media.size() == 2 * PHOTO_SIZE
+
+        assert store.enforce_media_cap() == 1
+        assert store.media.has(sha_of(first[0]))
+        assert not store.media.has(sha_of(snapshots[1][0]))
+    finally:
+        store.close()
+
+
+def test_a_new_revision_lets_go_of_the_old_media(
+    store: LocalStore, clock: Clock, snapshots: dict[int, tuple[ApplicationOut, bytes]]
+) -> None:
+    """The snapshot of a resubmission refers to its new photo; the old one, used by nothing
+    else, goes at the next purge."""
+    application, _ = snapshots[2]
+    claim_and_cache(store, clock, snapshots[2])
+    old = sha_of(application)
+    from reviewer_app.core.wire import MediaRefOut
+
+    core_ref, _ = photo_media(b"a brand new photo")
+    new_ref = MediaRefOut(
+        sha256=core_ref.sha256, kind="photo", content_type="image/jpeg", size=core_ref.size
+    )
+    profile = application.revisions[-1].profile.model_copy(update={"photo": new_ref})
+    revision = application.revisions[-1].model_copy(update={"profile": profile})
+    store.claims.save_application(application.model_copy(update={"revisions": [revision]}))
+    assert store.claims.media_of(application.application_id) == [new_ref.sha256]
+    assert store.purge() == 1
+    assert not store.media.has(old)
+    assert [m.sha256 for m in store.claims.media_wanted([application.application_id])] == [
+        new_ref.sha256
+    ]

@@ -4,6 +4,7 @@ within the grace period, release."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -315,3 +316,94 @@ def test_prefetch_downloads_and_verifies_media(tmp_path: Path, clock: Clock) -> 
         finally:
             store.close()
             client.close()
+
+
+def test_prefetch_of_demo_applications_with_photos_and_shared_videos(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """The demo's real media (rendered photos, videos from a shared pool: the same bytes for
+    several applications) end to end: every file lands once, verified, linked to each
+    application that shows it."""
+    from reviewer_app.service import demo
+
+    # Seed 1: 8 applicants, 15 media references, 13 distinct files (two videos shared).
+    applicants = list(demo.generate(8, seed=1, now=clock(), media=True))
+    with running(sqlite_url(tmp_path / "queue.sqlite3"), clock=clock) as run:
+        run.add((a.application, a.media) for a in applicants)
+        client = login(run)
+        store = LocalStore(tmp_path / "local.sqlite3", tmp_path / "media", clock=clock)
+        try:
+            leases = steps.claim(client, store, 8)
+            report = steps.prefetch(client, store, 8)
+            assert report.media_failed == {}
+            assert sorted(report.applications) == sorted(lease.application_id for lease in leases)
+            wanted: dict[str, bytes] = {}
+            references = 0
+            for lease in leases:
+                current = store.claims.application(lease.application_id)
+                assert current is not None
+                profile = current.revisions[-1].profile
+                refs = [ref for ref in (profile.photo, profile.video) if ref is not None]
+                references += len(refs)
+                assert store.claims.media_of(lease.application_id) == sorted(r.sha256 for r in refs)
+                for ref in refs:
+                    wanted[ref.sha256] = store.media.path_for(ref.sha256).read_bytes()
+            assert references > len(wanted), "no media shared: the test lost its point"
+            assert report.media == len(wanted)  # each distinct file fetched once
+            for sha, data in wanted.items():
+                assert hashlib.sha256(data).hexdigest() == sha
+                assert store.claims.media_state(sha) == ("cached", None)
+            assert store.media.size() == sum(len(data) for data in wanted.values())
+            again = steps.prefetch(client, store, 8)
+            assert (again.applications, again.media) == ([], 0)
+        finally:
+            store.close()
+            client.close()
+
+
+def test_media_larger_than_announced_fails_alone(tmp_path: Path, clock: Clock) -> None:
+    """A photo whose bytes are more than its reference says is refused (typed, not crashed) and
+    marked failed; the other applications' media still arrive."""
+    from reviewer_app.core.models import MediaRef
+
+    good = [photo_media(f"good photo {i}".encode() * 50) for i in range(2)]
+    big_data = b"much bigger than announced " * 200
+    real, _ = photo_media(big_data)
+    lying = MediaRef(real.sha256, real.kind, real.content_type, 100)
+    media = [*good, (lying, big_data)]
+    with running(sqlite_url(tmp_path / "queue.sqlite3"), clock=clock) as run:
+        run.add(
+            (make_application(i, photo=ref), {ref.sha256: (ref.content_type, data)})
+            for i, (ref, data) in enumerate(media, start=1)
+        )
+        client = login(run)
+        store = LocalStore(tmp_path / "local.sqlite3", tmp_path / "media", clock=clock)
+        try:
+            steps.claim(client, store, 3)
+            report = steps.prefetch(client, store, 3)
+            assert report.media == 2
+            assert list(report.media_failed) == [lying.sha256]
+            assert "larger than" in report.media_failed[lying.sha256]
+            state = store.claims.media_state(lying.sha256)
+            assert state is not None
+            assert state[0] == "failed"
+            assert not store.media.has(lying.sha256)
+            assert list(store.media.folder.glob(".incoming-*")) == []
+            for ref, data in good:
+                assert store.media.path_for(ref.sha256).read_bytes() == data
+        finally:
+            store.close()
+            client.close()
+
+
+def test_prefetch_skips_an_id_no_path_can_carry(store: LocalStore, clock: Clock) -> None:
+    """A lease for ".." (a broken or hostile service) is skipped, not fetched from "/", and
+    does not stop the prefetch loop."""
+    lease = LeaseOut(
+        application_id="..", revision=1, version=1, expires_at=clock() + timedelta(minutes=15)
+    )
+    store.claims.save_leases([lease])
+    nowhere = QueueClient(f"http://127.0.0.1:{free_port()}", timeout=(0.5, 1.0))
+    report = steps.prefetch(nowhere, store, 5)  # must not raise
+    assert report.applications == []
+    assert store.claims.application("..") is None

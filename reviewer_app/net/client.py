@@ -18,10 +18,12 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import IO, Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -48,6 +50,7 @@ from reviewer_app.net.errors import (
     AuthError,
     ConflictError,
     MalformedResponse,
+    MediaTooLarge,
     ServiceError,
     ServiceUnreachable,
     parse_retry_after,
@@ -59,6 +62,10 @@ DEFAULT_TIMEOUT: tuple[float, float] = (3.05, 15.0)
 # The largest answer read into memory. A full queue page of 1000 items is about 0.4 MB.
 MAX_BODY_BYTES = 32 * 1024 * 1024
 _CHUNK = 64 * 1024
+# A media download's whole-call budget grows with the bytes it may bring: the timeouts' sum plus
+# the time `max_bytes` takes at this rate (a slow but working line), so a big video is not cut
+# off while a server that drips its answer still is.
+MEDIA_MIN_BYTES_PER_SECOND = 1024 * 1024
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -192,6 +199,20 @@ class QueueClient:
         body = self._authed("POST", "/decisions", payload=payload)
         return self._parse(DecisionResultsOut, body, "/decisions")
 
+    def download_media(self, sha256: str, sink: IO[bytes], max_bytes: int) -> int:
+        """Stream the bytes of media `sha256` (`GET /media/{sha256}`) into `sink`; returns the
+        number of bytes written. An answer larger than `max_bytes` (declared or as it arrives)
+        is refused with `MediaTooLarge`. The hash is not checked here: the caller writes into
+        `MediaCache.incoming()`, which checks it before the file lands. On any error the sink may
+        hold part of the bytes; the caller throws them away."""
+        if _SHA256.fullmatch(sha256) is None:
+            raise ValueError("not a SHA-256 digest in lower-case hex")
+        if max_bytes < 0:
+            raise ValueError("max_bytes must not be negative")
+        download = _Download(sink, max_bytes)
+        self._authed("GET", f"/media/{sha256}", download=download)
+        return download.written
+
     # -- plumbing ----------------------------------------------------------------------------
     def _keep(self, token: TokenOut) -> None:
         self._access_token = token.access_token
@@ -217,23 +238,37 @@ class QueueClient:
         params: Mapping[str, Any] | None = None,
         payload: Any = None,
         expect: tuple[int, ...] = (200,),
+        download: _Download | None = None,
     ) -> bytes:
         used = self._access_token
         try:
             return self._call(
-                method, path, params=params, payload=payload, expect=expect, token=used
+                method,
+                path,
+                params=params,
+                payload=payload,
+                expect=expect,
+                token=used,
+                download=download,
             )
         except AuthError:
             if used is None or self._refresh_token is None:
                 raise
         # The access token expired (or was revoked): refresh once, unless another worker has
         # already done so meanwhile, then repeat the call. The first call was refused before
-        # anything happened, so repeating it is safe.
+        # anything happened, so repeating it is safe (a download's sink has not been written:
+        # an error answer is read into memory, never into the sink).
         with self._token_lock:
             if self._access_token == used:
                 self._refresh_locked()
         return self._call(
-            method, path, params=params, payload=payload, expect=expect, token=self._access_token
+            method,
+            path,
+            params=params,
+            payload=payload,
+            expect=expect,
+            token=self._access_token,
+            download=download,
         )
 
     def _call(
@@ -246,7 +281,10 @@ class QueueClient:
         expect: tuple[int, ...] = (200,),
         auth: bool = True,
         token: str | None = None,
+        download: _Download | None = None,
     ) -> bytes:
+        """One request. The answer's body is returned, or, for a `download` with an expected
+        status, streamed into its sink (and b"" returned)."""
         headers: dict[str, str] = {}
         if auth:
             if token is None:
@@ -255,6 +293,9 @@ class QueueClient:
         url = self._api + path
         connect, read = self._timeout
         budget = connect + read
+        if download is not None:
+            headers["Accept"] = "*/*"
+            budget += download.max_bytes / MEDIA_MIN_BYTES_PER_SECOND
         too_slow = (
             f"the queue service at {self._host} did not finish answering {path} within {budget:g} s"
         )
@@ -276,7 +317,11 @@ class QueueClient:
             ):
                 status = response.status_code
                 retry_after = response.headers.get("Retry-After")
-                body = _read_body(response, path)
+                if download is not None and status in expect:
+                    body = b""
+                    download.receive(response, path, deadline)
+                else:
+                    body = _read_body(response, path, deadline)
         except requests.exceptions.ConnectTimeout:
             raise ServiceUnreachable(
                 f"the queue service at {self._host} did not accept a connection "
@@ -341,15 +386,20 @@ class QueueClient:
             ) from None
 
 
-def _read_body(response: requests.Response, path: str) -> bytes:
+def _read_body(
+    response: requests.Response, path: str, deadline: CallDeadline | None = None
+) -> bytes:
     """The whole body, up to the size limit. (`read1` returns what one receive brings;
-    `iter_content` would wait for whole chunks.)"""
+    `iter_content` would wait for whole chunks.) The deadline is checked between reads too:
+    with `Connection: close` it cannot reach the socket once the headers are read."""
     chunks: list[bytes] = []
     size = 0
     raw = response.raw
     try:
         while True:
             chunk = raw.read1(_CHUNK, decode_content=True)
+            if deadline is not None and deadline.expired:
+                raise requests.exceptions.ConnectionError("the call's deadline passed")
             if not chunk:
                 break
             size += len(chunk)
@@ -364,6 +414,42 @@ def _read_body(response: requests.Response, path: str) -> bytes:
     except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError):
         raise requests.exceptions.ChunkedEncodingError() from None
     return b"".join(chunks)
+
+
+@dataclass
+class _Download:
+    """Where a download's bytes go, and how many may come."""
+
+    sink: IO[bytes]
+    max_bytes: int
+    written: int = 0
+
+    def receive(self, response: requests.Response, path: str, deadline: CallDeadline) -> None:
+        """Stream the body into the sink. Like `_read_body`, with `read1` rather than
+        `iter_content`: `iter_content` waits until a whole chunk has come, so a server dripping
+        its answer would hold one chunk for as long as it likes, and when it answers with
+        `Connection: close` the deadline cannot reach the socket (http.client lets go of it).
+        `read1` returns what each receive brings, so the deadline is checked between reads;
+        the read timeout bounds each wait."""
+        declared = response.headers.get("Content-Length")
+        if declared is not None and declared.strip().isdigit() and int(declared) > self.max_bytes:
+            raise MediaTooLarge(path, self.max_bytes, int(declared))
+        raw = response.raw
+        try:
+            while True:
+                chunk = raw.read1(_CHUNK, decode_content=True)
+                if deadline.expired:
+                    raise requests.exceptions.ConnectionError("the call's deadline passed")
+                if not chunk:
+                    return
+                if self.written + len(chunk) > self.max_bytes:
+                    raise MediaTooLarge(path, self.max_bytes)
+                self.sink.write(chunk)
+                self.written += len(chunk)
+        except urllib3.exceptions.ReadTimeoutError:
+            raise requests.exceptions.ReadTimeout() from None
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError):
+            raise requests.exceptions.ChunkedEncodingError() from None
 
 
 def _detail(body: bytes) -> str:
@@ -395,7 +481,14 @@ def _reason(error: requests.exceptions.ConnectionError) -> str:
     return "connection failed"
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def _segment(value: str) -> str:
+    """`value` as exactly one percent-encoded path segment. "", "." and ".." cannot be one
+    (an empty segment or a dot segment changes the path, and HTTP libraries resolve them)."""
+    if value in ("", ".", ".."):
+        raise ValueError(f"{value!r} cannot be an id in a request path")
     return quote(value, safe="")
 
 

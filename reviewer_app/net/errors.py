@@ -33,6 +33,19 @@ class MalformedResponse(NetError):
     """An answer came, but not one the contract allows: bad JSON, wrong shape, cut off."""
 
 
+class MediaTooLarge(MalformedResponse):
+    """A media download brought (or announced) more bytes than the caller allowed."""
+
+    def __init__(self, path: str, limit: int, declared: int | None = None) -> None:
+        self.limit = limit
+        self.declared = declared
+        size = f" ({declared:,} bytes announced)" if declared is not None else ""
+        super().__init__(
+            f"the queue service's answer to {path} is larger than the {limit:,} bytes "
+            f"allowed{size}; refused"
+        )
+
+
 class ServiceError(NetError):
     """The service answered with an error status (4xx/5xx) and, usually, its `detail` text."""
 

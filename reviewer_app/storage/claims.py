@@ -4,6 +4,7 @@ reference, and the retention purge of all of it once decisions are delivered."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -16,8 +17,17 @@ from reviewer_app.storage.schema import (
     DecisionRow,
     LeaseRow,
     MediaItem,
+    MediaRef,
     QueueItem,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class MediaWanted:
+    sha256: str
+    kind: str
+    content_type: str
+    size: int
 
 
 class Claims:
@@ -87,8 +97,18 @@ class Claims:
                 row.snapshot = snapshot
                 row.fetched_at = now
             current = application.revisions[-1].profile if application.revisions else None
-            for ref in (current.photo, current.video) if current else ():
-                if ref is not None and session.get(MediaItem, ref.sha256) is None:
+            refs = [r for r in ((current.photo, current.video) if current else ()) if r]
+            wanted = {ref.sha256 for ref in refs}
+            # The snapshot's media links are those of its current revision: an older
+            # revision's media no longer belongs to it (and goes once nothing else uses it).
+            session.execute(
+                delete(MediaRef).where(
+                    MediaRef.application_id == application.application_id,
+                    MediaRef.sha256.not_in(wanted),
+                )
+            )
+            for ref in refs:
+                if session.get(MediaItem, ref.sha256) is None:
                     session.add(
                         MediaItem(
                             sha256=ref.sha256,
@@ -98,6 +118,10 @@ class Claims:
                             size=ref.size,
                             state="wanted",
                         )
+                    )
+                if session.get(MediaRef, (application.application_id, ref.sha256)) is None:
+                    session.add(
+                        MediaRef(application_id=application.application_id, sha256=ref.sha256)
                     )
 
     def application(self, application_id: str) -> ApplicationOut | None:
@@ -111,14 +135,28 @@ class Claims:
             return row is not None and row.revision == revision
 
     # -- media index -------------------------------------------------------------------------
-    def media_wanted(self, application_ids: Iterable[str]) -> list[MediaItem]:
+    def media_wanted(self, application_ids: Iterable[str]) -> list[MediaWanted]:
+        """Media of these applications not in the cache yet (plain data)."""
+        with self._db.read() as session:
+            used = select(MediaRef.sha256).where(MediaRef.application_id.in_(list(application_ids)))
+            rows = session.execute(
+                select(MediaItem.sha256, MediaItem.kind, MediaItem.content_type, MediaItem.size)
+                .where(MediaItem.sha256.in_(used), MediaItem.state == "wanted")
+                .order_by(MediaItem.sha256)
+            ).all()
+            return [
+                MediaWanted(sha, kind, content_type, int(size))
+                for sha, kind, content_type, size in rows
+            ]
+
+    def media_of(self, application_id: str) -> list[str]:
+        """The hashes of the media the stored snapshot of `application_id` shows."""
         with self._db.read() as session:
             return list(
                 session.scalars(
-                    select(MediaItem).where(
-                        MediaItem.application_id.in_(list(application_ids)),
-                        MediaItem.state == "wanted",
-                    )
+                    select(MediaRef.sha256)
+                    .where(MediaRef.application_id == application_id)
+                    .order_by(MediaRef.sha256)
                 )
             )
 
@@ -137,12 +175,14 @@ class Claims:
                 row.last_used_at = now
 
     def evictable_media(self) -> list[tuple[str, int]]:
-        """Cached media not referenced by an open lease, least recently used first."""
+        """Cached media that no application with an open lease refers to, least recently used
+        first. (Evicted media is wanted again, so it is fetched again when opened.)"""
         with self._db.read() as session:
             active = select(LeaseRow.application_id).where(LeaseRow.state == "active")
+            in_use = select(MediaRef.sha256).where(MediaRef.application_id.in_(active))
             rows = session.execute(
                 select(MediaItem.sha256, MediaItem.size)
-                .where(MediaItem.state == "cached", MediaItem.application_id.not_in(active))
+                .where(MediaItem.state == "cached", MediaItem.sha256.not_in(in_use))
                 .order_by(MediaItem.last_used_at)
             ).all()
             return [(sha, int(size)) for sha, size in rows]
@@ -166,24 +206,32 @@ class Claims:
             return len(rows)
 
     def purge_due(self, now: datetime | None = None, *, everything: bool = False) -> list[str]:
-        """Remove snapshots (and their media index rows) that are past their purge time, or
-        all of them (sign-out). Returns the media hashes whose files the caller deletes."""
+        """Remove snapshots that are past their purge time, or all of them (sign-out), with
+        their media links, and the media rows no kept application refers to any more. Returns
+        those media hashes: the caller deletes their files. Media that another (claimed,
+        undelivered or not yet purged) application also shows is kept."""
         now = now or self._db.clock()
         with self._db.write() as session:
             query = select(ApplicationSnapshot.application_id)
             if not everything:
                 query = query.where(ApplicationSnapshot.purge_after <= now)
             ids = list(session.scalars(query))
-            if not ids:
-                return []
-            hashes = list(
-                session.scalars(select(MediaItem.sha256).where(MediaItem.application_id.in_(ids)))
+            if ids:
+                session.execute(delete(MediaRef).where(MediaRef.application_id.in_(ids)))
+                session.execute(
+                    delete(ApplicationSnapshot).where(ApplicationSnapshot.application_id.in_(ids))
+                )
+                session.execute(
+                    delete(LeaseRow).where(
+                        LeaseRow.application_id.in_(ids), LeaseRow.state != "active"
+                    )
+                )
+            # Media no application refers to any more: of the purged ones, or left behind by a
+            # newer revision's snapshot.
+            orphans = select(MediaItem.sha256).where(
+                MediaItem.sha256.not_in(select(MediaRef.sha256))
             )
-            session.execute(delete(MediaItem).where(MediaItem.application_id.in_(ids)))
-            session.execute(
-                delete(ApplicationSnapshot).where(ApplicationSnapshot.application_id.in_(ids))
-            )
-            session.execute(
-                delete(LeaseRow).where(LeaseRow.application_id.in_(ids), LeaseRow.state != "active")
-            )
+            hashes = list(session.scalars(orphans))
+            if hashes:
+                session.execute(delete(MediaItem).where(MediaItem.sha256.in_(hashes)))
             return hashes

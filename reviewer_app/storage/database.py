@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import delete, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from reviewer_app.core.sla import utc_now
@@ -55,6 +55,10 @@ class Database:
             session.add(schema.SyncState(name=name, value=value))
         else:
             row.value = value
+
+    def clear_state(self, session: Session) -> None:
+        """Forget every sync cursor and other sync state."""
+        session.execute(delete(schema.SyncState))
 
     def checkpoint(self) -> None:
         """Fold the WAL back into the main file and empty it (after a purge, so deleted

@@ -37,6 +37,34 @@ class StoreTooNew(StoreError):
     pass
 
 
+class StoreMigrationFailed(StoreError):
+    """Upgrading the file to this version's schema failed; the file was left as it was."""
+
+    def __init__(
+        self,
+        path: Path,
+        from_version: int,
+        to_version: int,
+        saved: Path | None,
+        cause: BaseException,
+    ) -> None:
+        self.path = path
+        self.from_version = from_version
+        self.to_version = to_version
+        self.backup_path = saved
+        where = (
+            f"A copy made before the upgrade is at {saved}."
+            if saved is not None
+            else "No copy was needed (the file held no data)."
+        )
+        super().__init__(
+            f"The local database {path} could not be upgraded from schema {from_version} to "
+            f"{to_version} ({type(cause).__name__}: {cause}). It was left as it was, and no "
+            f"decision in it is lost. {where} Keep both files and report the problem; "
+            "decisions not yet delivered can be recovered from them."
+        )
+
+
 def make_engine(path: Path) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
@@ -81,8 +109,12 @@ def integrity_problems(path: Path) -> list[str]:
 
 
 def backup(path: Path, suffix: str) -> Path:
-    """A consistent copy of the database next to it (SQLite's online backup)."""
+    """A consistent copy of the database next to it (SQLite's online backup). An earlier copy
+    of the same name is kept: the new one then gets a time stamp too."""
     target = path.with_name(f"{path.name}.{suffix}.bak")
+    if target.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = path.with_name(f"{path.name}.{suffix}-{stamp}.bak")
     source = sqlite3.connect(str(path))
     try:
         destination = sqlite3.connect(str(target))
@@ -124,13 +156,39 @@ def open_engine(path: Path, *, check: bool = True) -> Engine:
             f"(schema {version}, this one knows {LATEST_VERSION}). Update the app."
         )
     if version < LATEST_VERSION:
-        if existed and version > 0:
+        _upgrade(engine, path, version, has_data=existed and _has_tables(engine))
+    return engine
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        count = connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one()
+    return int(count) > 0
+
+
+def _upgrade(engine: Engine, path: Path, version: int, *, has_data: bool) -> None:
+    """Run the migrations in one transaction, after backing up a file that holds data (also
+    one at user_version 0: written by something that did not set a version)."""
+    saved: Path | None = None
+    if has_data:
+        try:
             saved = backup(path, f"v{version}")
-            log.info("backed up %s to %s before migrating", path, saved)
+        except (OSError, sqlite3.Error) as error:
+            engine.dispose()
+            raise StoreError(
+                f"The local database {path} needs an upgrade from schema {version} to "
+                f"{LATEST_VERSION}, but a copy could not be made first ({error}); nothing was "
+                "changed. Free some disk space and start again."
+            ) from error
+        log.info("backed up %s to %s before migrating", path, saved)
+    try:
         with (
             engine.connect().execution_options(sqlite_begin="IMMEDIATE") as connection,
             connection.begin(),
         ):
             migrate(connection, version)
             connection.execute(text(f"PRAGMA user_version={LATEST_VERSION}"))
-    return engine
+    except Exception as error:
+        engine.dispose()
+        log.error("upgrading %s from schema %d failed: %s", path, version, error)
+        raise StoreMigrationFailed(path, version, LATEST_VERSION, saved, error) from error

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -31,6 +32,11 @@ def check_sha256(value: str) -> str:
 
 
 class MediaCache:
+    """Files at `<folder>/<sha[:2]>/<sha>`. Nothing here follows a symlink planted inside the
+    folder: a fan-out folder that is a symlink (or not a folder) is replaced by a real one
+    before a file lands in it, is not looked into by `has()` or `size()`, and `remove()` never
+    deletes through it; a symlink where a file should be counts as not cached."""
+
     def __init__(self, folder: Path, cap_bytes: int = 2 * 1024**3) -> None:
         self.folder = folder
         self.cap_bytes = cap_bytes
@@ -42,14 +48,19 @@ class MediaCache:
         return self.folder / sha256[:2] / sha256
 
     def has(self, sha256: str) -> bool:
-        return self.path_for(sha256).is_file()
+        path = self.path_for(sha256)
+        if not _is_real_dir(path.parent):
+            return False
+        try:
+            return stat.S_ISREG(path.lstat().st_mode)
+        except OSError:
+            return False
 
     @contextmanager
     def incoming(self, sha256: str) -> Iterator[IO[bytes]]:
         """Write the bytes of `sha256` to the yielded file; on leaving, the content is hashed
         and moved into place, or deleted and MediaHashMismatch raised."""
         target = self.path_for(sha256)
-        target.parent.mkdir(exist_ok=True, mode=0o700)
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below in every path
             dir=self.folder, prefix=".incoming-", delete=False
         )
@@ -62,7 +73,13 @@ class MediaCache:
             digest = _hash_file(temporary)
             if digest != sha256:
                 raise MediaHashMismatch(f"the media's bytes do not match its hash ({sha256[:12]}…)")
-            os.replace(temporary, target)
+            fan_out = self._fan_out_fd(target.parent.name)
+            try:
+                # Relative to the fan-out folder's descriptor, opened without following a link:
+                # the rename cannot be redirected by a link swapped in meanwhile.
+                os.replace(temporary, target.name, dst_dir_fd=fan_out)
+            finally:
+                os.close(fan_out)
         finally:
             temporary.unlink(missing_ok=True)
 
@@ -70,19 +87,64 @@ class MediaCache:
         removed = 0
         for sha256 in hashes:
             try:
-                self.path_for(sha256).unlink()
-                removed += 1
-            except (FileNotFoundError, ValueError):
+                path = self.path_for(sha256)
+            except ValueError:
                 continue
+            try:
+                fan_out = _open_dir(path.parent)
+            except OSError:
+                continue  # no such folder, or a symlink / not a folder: nothing of ours there
+            try:
+                os.unlink(path.name, dir_fd=fan_out)
+                removed += 1
+            except FileNotFoundError:
+                continue
+            finally:
+                os.close(fan_out)
         return removed
 
     def size(self) -> int:
-        return sum(path.stat().st_size for path in self.folder.glob("??/*") if path.is_file())
+        total = 0
+        with os.scandir(self.folder) as top:
+            for folder in top:
+                if len(folder.name) != 2 or not folder.is_dir(follow_symlinks=False):
+                    continue
+                with os.scandir(folder.path) as files:
+                    for entry in files:
+                        if entry.is_file(follow_symlinks=False):
+                            total += entry.stat(follow_symlinks=False).st_size
+        return total
 
     def clear_incoming(self) -> None:
         """Leftovers of downloads cut short by a crash."""
         for leftover in self.folder.glob(".incoming-*"):
             leftover.unlink(missing_ok=True)
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def _fan_out_fd(self, name: str) -> int:
+        """A descriptor of the real folder `<folder>/<name>`, made if missing; a symlink or a
+        file in its place is removed first (unlink does not follow a link)."""
+        path = self.folder / name
+        try:
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISDIR(mode):
+            path.unlink()
+        path.mkdir(exist_ok=True, mode=0o700)
+        return _open_dir(path)
+
+
+def _open_dir(path: Path) -> int:
+    """Open a folder for *at() calls; fails (OSError) when `path` is a symlink or not a folder."""
+    return os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+
+
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def _hash_file(path: Path) -> str:

@@ -10,13 +10,37 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from reviewer_app.storage.schema import Base
 
+
+def _v1_to_v2(connection: Connection) -> None:
+    """Media shared by applications (media_refs, filled from media.application_id); indexes for
+    the queue view's sorts and for decisions by day."""
+    for statement in (
+        """CREATE TABLE media_refs (
+            application_id VARCHAR(64) NOT NULL,
+            sha256 VARCHAR(64) NOT NULL,
+            PRIMARY KEY (application_id, sha256)
+        )""",
+        "CREATE INDEX ix_media_refs_sha256 ON media_refs (sha256)",
+        "INSERT INTO media_refs (application_id, sha256) SELECT application_id, sha256 FROM media",
+        "DROP INDEX ix_queue_due",  # covered by the next one
+        "CREATE INDEX ix_queue_due_id ON queue_items (due_at, application_id)",
+        "CREATE INDEX ix_queue_submitted_id ON queue_items (submitted_at, application_id)",
+        "CREATE INDEX ix_queue_applicant_id ON queue_items (applicant, application_id)",
+        "CREATE INDEX ix_queue_country_id ON queue_items (country, application_id)",
+        "CREATE INDEX ix_decisions_decided_at ON decisions (decided_at)",
+    ):
+        connection.execute(text(statement))
+
+
 # Step N takes a version N database to version N+1. Version 1 is the first schema, made by
 # create_all on an empty file, so there is no step for it.
-STEPS: list[tuple[str, Callable[[Connection], None]]] = []
+STEPS: list[tuple[str, Callable[[Connection], None]]] = [
+    ("media shared by applications; queue sort and decisions-by-day indexes", _v1_to_v2),
+]
 LATEST_VERSION = 1 + len(STEPS)
 
 

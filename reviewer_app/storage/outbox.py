@@ -9,10 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pydantic import ValidationError
 from sqlalchemy import func, select, update
 
 from reviewer_app.core.models import Outcome
 from reviewer_app.core.outbox import (
+    RECORDED,
     OutboxState,
     backoff,
     check_transition,
@@ -80,6 +82,60 @@ def _move(row: DecisionRow, new: OutboxState) -> None:
     row.state = new.value
 
 
+def _problems(error: ValidationError) -> str:
+    """What is wrong, per field, without the input (a note may be long or personal)."""
+    problems = error.errors(include_input=False, include_url=False, include_context=False)
+    text = "; ".join(
+        f"{'.'.join(str(part) for part in p['loc']) or 'decision'}: {p['msg']}"
+        for p in problems[:3]
+    )
+    return text + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
+
+
+def wire_decision(
+    *,
+    decision_id: str,
+    application_id: str,
+    revision: int,
+    lease_version: int,
+    outcome: str,
+    reason_codes: Iterable[str],
+    note: str,
+    decided_at: datetime,
+    handling_ms: int,
+) -> DecisionIn:
+    """The decision as `POST /decisions` takes it; ValueError (with what is wrong) when it
+    breaks the API's limits (core/wire.py `DecisionIn`)."""
+    try:
+        return DecisionIn(
+            decision_id=decision_id,
+            application_id=application_id,
+            revision=revision,
+            lease_version=lease_version,
+            outcome=outcome,
+            reason_codes=list(reason_codes),
+            note=note,
+            decided_at=decided_at,
+            handling_ms=handling_ms,
+        )
+    except ValidationError as error:
+        raise ValueError(f"the decision cannot be sent as it is: {_problems(error)}") from None
+
+
+def _wire(row: DecisionRow) -> DecisionIn:
+    return wire_decision(
+        decision_id=row.decision_id,
+        application_id=row.application_id,
+        revision=row.revision,
+        lease_version=row.lease_version,
+        outcome=row.outcome,
+        reason_codes=row.reason_codes,
+        note=row.note,
+        decided_at=row.decided_at,
+        handling_ms=row.handling_ms,
+    )
+
+
 class Outbox:
     def __init__(self, db: Database, *, rng: random.Random | None = None) -> None:
         self._db = db
@@ -87,7 +143,28 @@ class Outbox:
 
     def record(self, decision: NewDecision, grace: timedelta) -> OutboxItem:
         """Write the decision and its outbox row in one transaction. When this returns, the
-        decision is on disk: only then may anything say "recorded"."""
+        decision is on disk: only then may anything say "recorded".
+
+        A decision the service could never take (a note over 4,000 characters, more than 20
+        reasons, a short id, …: core/wire.py `DecisionIn`) raises ValueError before anything
+        is written, while the reviewer is still there to fix it."""
+        wire_decision(
+            decision_id=decision.decision_id,
+            application_id=decision.application_id,
+            revision=decision.revision,
+            lease_version=decision.lease_version,
+            outcome=decision.outcome.value,
+            reason_codes=decision.reason_codes,
+            note=decision.note,
+            decided_at=decision.decided_at,
+            handling_ms=decision.handling_ms,
+        )
+        if decision.decided_at.tzinfo is None:
+            raise ValueError("the decision's time must be timezone-aware (UTC)")
+        if len(decision.reviewer) > 100 or (
+            decision.supersedes is not None and len(decision.supersedes) > 64
+        ):
+            raise ValueError("the reviewer's name or the superseded id is too long")
         now = self._db.clock()
         with self._db.write() as session:
             row = DecisionRow(
@@ -108,12 +185,15 @@ class Outbox:
                 next_attempt_at=now + grace,
             )
             session.add(row)
+            session.flush()
+            # No lease object is loaded in this session: skip the ORM's synchronisation (it
+            # costs about as much as the rest of this transaction's Python).
             session.execute(
                 update(LeaseRow)
                 .where(LeaseRow.application_id == decision.application_id)
-                .values(state="decided")
+                .values(state="decided"),
+                execution_options={"synchronize_session": False},
             )
-            session.flush()
             return _item(row)
 
     def undo(self, decision_id: str) -> bool:
@@ -144,35 +224,43 @@ class Outbox:
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def take(self, limit: int) -> list[DecisionIn]:
-        """Up to `limit` ready decisions whose retry time has come, marked as sending."""
+        """Up to `limit` ready decisions whose retry time has come, marked as sending.
+
+        A row that cannot be built into a request (written by an older version, or edited
+        outside the app) is moved to REJECTED with what is wrong, and kept: one bad row never
+        blocks the delivery of the others."""
         now = self._db.clock()
+        taken: list[DecisionIn] = []
         with self._db.write() as session:
-            rows = session.scalars(
-                select(DecisionRow)
-                .where(
-                    DecisionRow.state == OutboxState.READY,
-                    (DecisionRow.next_attempt_at.is_(None)) | (DecisionRow.next_attempt_at <= now),
-                )
-                .order_by(DecisionRow.decided_at)
-                .limit(limit)
-            ).all()
-            for row in rows:
-                _move(row, OutboxState.SENDING)
-                row.attempts += 1
-            return [
-                DecisionIn(
-                    decision_id=row.decision_id,
-                    application_id=row.application_id,
-                    revision=row.revision,
-                    lease_version=row.lease_version,
-                    outcome=row.outcome,
-                    reason_codes=list(row.reason_codes),
-                    note=row.note,
-                    decided_at=row.decided_at,
-                    handling_ms=row.handling_ms,
-                )
-                for row in rows
-            ]
+            while len(taken) < limit:
+                rows = session.scalars(
+                    select(DecisionRow)
+                    .where(
+                        DecisionRow.state == OutboxState.READY,
+                        (DecisionRow.next_attempt_at.is_(None))
+                        | (DecisionRow.next_attempt_at <= now),
+                    )
+                    .order_by(DecisionRow.decided_at)
+                    .limit(limit - len(taken))
+                ).all()
+                if not rows:
+                    break
+                for row in rows:
+                    _move(row, OutboxState.SENDING)
+                    try:
+                        wire = _wire(row)
+                    except ValueError as error:
+                        # Never sent: SENDING -> REJECTED, as if the service had refused it.
+                        _move(row, OutboxState.REJECTED)
+                        row.server_status = "invalid"
+                        row.server_detail = f"not sent, refused by this workstation: {error}"
+                        row.last_error = row.server_detail[:500]
+                        row.next_attempt_at = None
+                        continue
+                    row.attempts += 1
+                    taken.append(wire)
+                session.flush()
+        return taken
 
     def settle(self, results: Iterable[DecisionResultOut]) -> dict[str, OutboxState]:
         """Apply the service's per-decision answers."""
@@ -237,6 +325,22 @@ class Outbox:
             if states:
                 query = query.where(DecisionRow.state.in_([s.value for s in states]))
             return [_item(row) for row in session.scalars(query)]
+
+    def decided_today(self, now: datetime, reviewer: str | None = None) -> int:
+        """Decisions made (not undone) from the start of `now`'s day until `now`. The day is
+        that of `now`'s time zone: pass local time for the reviewer's own day."""
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        with self._db.read() as session:
+            query = select(func.count()).where(
+                DecisionRow.decided_at >= start,
+                DecisionRow.decided_at <= now,
+                DecisionRow.state.in_([state.value for state in RECORDED]),
+            )
+            if reviewer is not None:
+                query = query.where(DecisionRow.reviewer == reviewer)
+            return int(session.execute(query).scalar_one())
 
     def get(self, decision_id: str) -> OutboxItem | None:
         with self._db.read() as session:

@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import JSON, TypeDecorator
@@ -57,7 +66,16 @@ class QueueItem(Base):
     held_by: Mapped[str | None] = mapped_column(String(100))
     lease_expires_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_queue_due", "due_at"),)
+    # Indexes for the queue view's usual sorts, with the id as tie-breaker, so `QueueCache.page()`
+    # reads a window of 100,000 rows in order without sorting them (backwards for a descending
+    # sort). Holder and revision sorts (few distinct values) sort in a temporary B-tree
+    # instead: every index costs time on each pulled row.
+    __table_args__ = (
+        Index("ix_queue_due_id", "due_at", "application_id"),
+        Index("ix_queue_submitted_id", "submitted_at", "application_id"),
+        Index("ix_queue_applicant_id", "applicant", "application_id"),
+        Index("ix_queue_country_id", "country", "application_id"),
+    )
 
 
 class SyncState(Base):
@@ -98,11 +116,13 @@ class ApplicationSnapshot(Base):
 
 
 class MediaItem(Base):
-    """A photo or video in the content-addressed cache; the file name is the hash."""
+    """A photo or video in the content-addressed cache; the file name is the hash. Which
+    applications use it is in `media_refs` (one file may serve several)."""
 
     __tablename__ = "media"
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The application that first referenced it (schema 1 had only this); see MediaRef.
     application_id: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(8))
     content_type: Mapped[str] = mapped_column(String(100))
@@ -111,6 +131,21 @@ class MediaItem(Base):
     state: Mapped[str] = mapped_column(String(8), default="wanted")
     error: Mapped[str | None] = mapped_column(Text)
     last_used_at: Mapped[datetime | None]
+
+
+class MediaRef(Base):
+    """Application X (its current revision) shows media Y. Media shared by two applications
+    (the same bytes, so the same hash) stays while any application that is kept refers to it."""
+
+    __tablename__ = "media_refs"
+
+    application_id: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        PrimaryKeyConstraint("application_id", "sha256"),
+        Index("ix_media_refs_sha256", "sha256"),
+    )
 
 
 class DecisionRow(Base):
@@ -138,7 +173,10 @@ class DecisionRow(Base):
     server_detail: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_decisions_state", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_decisions_state", "state", "next_attempt_at"),
+        Index("ix_decisions_decided_at", "decided_at"),
+    )
 
 
 class AuditEntryRow(Base):

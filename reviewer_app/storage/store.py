@@ -49,9 +49,15 @@ class LocalStore:
 
     def purge(self, *, everything: bool = False) -> int:
         """Remove profiles and media past retention (or all, at sign-out), then checkpoint the
-        WAL so the deleted data does not linger in it. Returns media files removed."""
+        WAL so the deleted data does not linger in it. Returns media files removed.
+
+        At sign-out (`everything`) the queue cache (applicants' names) and the sync cursors go
+        too, so the next sign-in starts with a full pull. Decisions are never removed: those not
+        yet delivered are sent after the next sign-in."""
         hashes = self.claims.purge_due(everything=everything)
         removed = self.media.remove(hashes)
+        if everything:
+            self.queue.reset()
         self.db.checkpoint()
         return removed
 

@@ -146,15 +146,24 @@ def prefetch(
     for lease in upcoming:
         if store.claims.has_application(lease.application_id, lease.revision):
             continue
-        application = client.application(lease.application_id)
+        try:
+            application = client.application(lease.application_id)
+        except ValueError as error:  # an id no request path can carry ("", ".", "..")
+            log.warning("not fetching %r: %s", lease.application_id, error)
+            continue
         store.claims.save_application(application)
         report.applications.append(application.application_id)
         if after_fetch is not None:
             after_fetch(application)
     for item in store.claims.media_wanted(lease.application_id for lease in upcoming):
+        if store.media.has(item.sha256):  # already here (the same bytes for another one)
+            store.claims.mark_media(item.sha256, "cached")
+            continue
+        # No more than the application says the file has (the hash is checked as it lands).
+        limit = min(item.size, MAX_MEDIA_BYTES) if item.size > 0 else MAX_MEDIA_BYTES
         try:
             with store.media.incoming(item.sha256) as sink:
-                client.download_media(item.sha256, sink, MAX_MEDIA_BYTES)
+                client.download_media(item.sha256, sink, limit)
         except (MediaHashMismatch, MalformedResponse) as error:
             store.claims.mark_media(item.sha256, "failed", str(error))
             report.media_failed[item.sha256] = str(error)

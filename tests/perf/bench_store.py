@@ -10,11 +10,15 @@ Prints a table of:
   blocks so both see the same load, and their ratio;
 - delivery of `--deliver` outbox decisions to the service on loopback (`send_outbox`, batches of
   100): seconds and decisions per second;
-- prefetch of `--prefetch` claimed applications with their photos and videos (real demo media)
-  from the service on loopback: seconds and MB;
+- prefetch of `--prefetch` claimed applications with their photos and videos (real demo media,
+  some videos shared) from the service on loopback (`steps.prefetch`: details, then each media
+  file streamed by `QueueClient.download_media` into the cache and hash-checked): seconds, MB,
+  MB/s, and the files checked again against their names afterwards;
 - a queue delta pull of `--pull` summaries into an empty local store (pages of 1,000), run in a
   child process so that its memory is its own: seconds, tracemalloc peak (a second run, since
-  tracing slows Python down) and the growth of the child's peak RSS (ru_maxrss).
+  tracing slows Python down) and the growth of the child's peak RSS (ru_maxrss, which Linux
+  carries over from the parent, and VmHWM, the child's own); then the queue
+  view's reads on the pulled 100,000 rows (`QueueCache.page` / `count`).
 
 The service runs in this process (the embedded server on a loopback port, as in the demo); the
 pull's client and store run in the child. On a busy machine, compare figures within one run.
@@ -23,6 +27,7 @@ pull's client and store run in the child. On a busy machine, compare figures wit
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -223,16 +228,30 @@ def bench_prefetch(folder: Path, count: int) -> list[Row]:
         stack.callback(client.close)
         store = LocalStore(folder / "prefetch.sqlite3", folder / "prefetch-media")
         stack.callback(store.close)
-        claim_all(client, store, count)
+        claimed = claim_all(client, store, count)
+        references = 0
         began = time.perf_counter()
         report = steps.prefetch(client, store, count)
         took = time.perf_counter() - began
+        for lease in store.claims.active():
+            references += len(store.claims.media_of(lease.application_id))
         megabytes = store.media.size() / 1e6
+        # Every file as it landed, checked again against its name.
+        verified = all(
+            hashlib.sha256(path.read_bytes()).hexdigest() == path.name
+            for path in (folder / "prefetch-media").glob("??/*")
+        )
     return [
         (
-            f"prefetch {len(report.applications)} applications, {report.media} media files",
-            f"{took:.2f} s ({megabytes:.1f} MB; {len(report.media_failed)} failed)",
-        )
+            f"prefetch {len(report.applications)} of {claimed} claimed applications, "
+            f"{report.media} media files ({references} references)",
+            f"{took:.2f} s ({megabytes:.1f} MB = {megabytes / took:.1f} MB/s; "
+            f"{len(report.media_failed)} failed; hashes {'ok' if verified else 'WRONG'})",
+        ),
+        (
+            "  per application (details + its media)",
+            f"{took / max(1, len(report.applications)) * 1000:.0f} ms",
+        ),
     ]
 
 
@@ -260,9 +279,52 @@ def bench_pull(folder: Path, count: int) -> list[Row]:
             "  child's peak RSS (ru_maxrss) before / after the pull",
             f"{figures['rss_before_mb']:.1f} MB / {figures['rss_after_mb']:.1f} MB",
         ),
+        (
+            "  child's own peak RSS (VmHWM) before / after the pull",
+            f"{figures['hwm_before_mb']:.1f} MB / {figures['hwm_after_mb']:.1f} MB",
+        ),
         ("  tracemalloc peak (second pull, traced)", f"{figures['traced_peak_mb']:.1f} MB"),
         ("  local database size after the pull", f"{figures['db_mb']:.1f} MB"),
+        *((f"  queue view: {name}", f"{ms:.1f} ms") for name, ms in figures["view"].items()),
     ]
+
+
+def queue_view_times(store: LocalStore, rows: int) -> dict[str, float]:
+    """Milliseconds of the queue view's reads (`QueueCache.page` / `count`) on the pulled
+    queue: the last window of 200 by due time and by applicant (descending), a filter."""
+    deep = max(0, rows - 200)
+    calls: dict[str, Callable[[], object]] = {
+        "page(due_at), last 200": lambda: store.queue.page("due_at", False, "", deep, 200),
+        "page(applicant desc), last 200": lambda: store.queue.page(
+            "applicant", True, "", deep, 200
+        ),
+        "page(held_by), last 200 (no index)": lambda: store.queue.page(
+            "held_by", False, "", deep, 200
+        ),
+        "count(filter 'APP-00')": lambda: store.queue.count("APP-00"),
+        "page(due_at, filter 'APP-00'), first 200": lambda: store.queue.page(
+            "due_at", False, "APP-00", 0, 200
+        ),
+    }
+    times: dict[str, float] = {}
+    for name, call in calls.items():
+        began = time.perf_counter()
+        call()
+        times[name] = (time.perf_counter() - began) * 1000
+    return times
+
+
+def vm_hwm_kb() -> float:
+    """This process's own peak RSS (VmHWM, kB). Unlike ru_maxrss, which Linux carries over
+    from the parent through fork and exec (so the child's "before" can be the parent's peak),
+    VmHWM belongs to the address space made at exec. -1 where /proc is not there."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return float(line.split()[1])
+    except OSError:
+        pass
+    return -1.0
 
 
 def pull_child(url: str, folder: Path) -> None:
@@ -270,10 +332,13 @@ def pull_child(url: str, folder: Path) -> None:
     client = login(url)
     store = LocalStore(folder / "pull.sqlite3", folder / "pull-media")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    hwm_before = vm_hwm_kb()
     began = time.perf_counter()
     changes = steps.pull_queue(client, store, page_size=1000)
     seconds = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    hwm_after = vm_hwm_kb()
+    view = queue_view_times(store, changes)
     store.close()
     db_mb = os.path.getsize(folder / "pull.sqlite3") / 1e6
 
@@ -291,8 +356,11 @@ def pull_child(url: str, folder: Path) -> None:
                 "seconds": seconds,
                 "rss_before_mb": before / 1024,
                 "rss_after_mb": after / 1024,
+                "hwm_before_mb": hwm_before / 1024,
+                "hwm_after_mb": hwm_after / 1024,
                 "traced_peak_mb": peak / 1e6,
                 "db_mb": db_mb,
+                "view": view,
             }
         )
     )
