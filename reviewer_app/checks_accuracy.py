@@ -1,6 +1,7 @@
 """Accuracy of the automatic checks against the demo generator's ground truth.
 
-    python -m reviewer_app.checks_accuracy --count 2000
+    reviewer-app accuracy --count 2000
+    python -m reviewer_app.checks_accuracy --count 2000      (the same)
 
 Generates applicants (with real media), runs every check on each current revision the way the
 workstation would (media by SHA-256, demand figures as the service's `GET /demand` answers
@@ -38,10 +39,10 @@ from reviewer_app.core.checks.video import ProbeResult, VideoProber
 from reviewer_app.core.models import Application
 from reviewer_app.core.wire import DemandOut
 
-# The text check's suggestion counting spelling errors only: the generator injects misspellings
-# and nothing else, so this row is what its truth can measure; the "text" row also counts the
-# grammar rules, whose alarms on the generator's templates are real errors the truth does not
-# record (see the report's false alarms).
+# The text check's suggestion counting spelling errors only. The generator injects misspellings
+# and nothing else, and its templates are proofread (tests/test_demo_generator.py holds that the
+# check finds no other sure error in them), so the "text" row (spelling and grammar) measures
+# the whole check and this row its spelling part.
 SPELLING = "text:spelling"
 
 # A fixed decision time, so that runs are comparable (see the age notes in the report).
@@ -291,7 +292,7 @@ def _score(report: Report, truth: dict[str, Any], findings: list[Finding]) -> No
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m reviewer_app.checks_accuracy",
+        prog="reviewer-app accuracy",
         description="Precision and recall of the automatic checks on generated demo applicants.",
     )
     parser.add_argument("--count", type=int, default=2000)

@@ -206,3 +206,136 @@ def test_as_a_separate_process(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.strip().splitlines()) == 1
     assert json.loads(done.stdout)["revision"] == 1
+
+
+# -- the `reviewer-app` command: check, accuracy and the hidden video probe ---------------------
+
+
+def reviewer_app_command() -> list[str]:
+    """The installed console script next to this interpreter, else the package as a module."""
+    script = Path(sys.executable).with_name("reviewer-app")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "reviewer_app"]
+
+
+def run_app(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*reviewer_app_command(), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_the_main_command_lists_check_and_accuracy() -> None:
+    done = run_app("--help")
+    assert done.returncode == 0, done.stderr
+    assert "check" in done.stdout
+    assert "APPLICATION.json" in done.stdout
+    assert "accuracy" in done.stdout
+    assert "--video-probe" not in done.stdout  # hidden: the app starts itself with it
+
+
+def test_reviewer_app_check_on_a_generated_application_with_its_media(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from reviewer_app.service.demo import DefectRates, generate
+
+    now = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
+    rates = DefectRates(photo=1.0, photo_kinds=(("photo_blurred", 1.0),), video=0.0)
+    [applicant] = list(generate(1, seed=3, now=now, rates=rates))
+    media = tmp_path / "media"
+    media.mkdir()
+    for sha, (_content_type, data) in applicant.media.items():
+        (media / sha).write_bytes(data)
+    app = write(tmp_path / "application.json", application_document(applicant.application))
+
+    done = run_app("check", str(app), "--media", str(media), "--now", now.isoformat())
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    result = json.loads(done.stdout)
+    assert result["application_id"] == applicant.application.application_id
+    assert result["revision"] == applicant.truth["revision"]
+    by_check = findings_by_check(result)
+    assert set(by_check) == {"age", "completeness", "text", "photo", "video", "demand"}
+    assert by_check["photo"]["suggested"] is True  # the truth says: a blurred photo
+    assert by_check["video"]["status"] != "not_run"  # probed in a child process
+    assert "photo_quality" in result["suggested_reasons"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"application_id": "APP-1", ', "not valid JSON"),
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b'{"application_id": "APP-1"}', "not an application"),
+        (b"[1, 2, 3]", "not an application"),
+    ],
+)
+def test_reviewer_app_check_on_a_malformed_file(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    done = run_app("check", str(bad))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert message in done.stderr
+    assert str(bad) in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_reviewer_app_check_after_a_global_option(tmp_path: Path) -> None:
+    done = run_app("-v", "check", str(tmp_path / "missing.json"))
+    assert done.returncode == 2
+    assert "no such file" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_reviewer_app_accuracy_prints_the_table() -> None:
+    done = run_app("accuracy", "--count", "12", "--no-video", timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "precision" in done.stdout
+    assert "recall" in done.stdout
+    for check in ("age", "completeness", "text", "photo", "demand"):
+        assert f"\n{check} " in done.stdout
+
+
+def test_the_app_runs_the_video_probe_when_asked(tmp_path: Path) -> None:
+    """What a frozen build does: its executable is the app, started with --video-probe."""
+    from reviewer_app.service.demo import videos
+
+    content_type, data = videos.render_video(videos.VideoSpec(0, "mp4"))
+    clip = tmp_path / "clip"
+    clip.write_bytes(data)
+    done = run_app("--video-probe", "--max-cpu-s", "20", str(clip))
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["ok"] is True
+    assert answer["video"]["frames_decoded"] >= 1
+    assert content_type.startswith("video/")
+
+
+def test_a_frozen_build_starts_the_probe_through_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewer_app.core.checks.video import default_probe_command
+
+    assert default_probe_command()[1:] == ["-m", "reviewer_app.core.checks.video_probe"]
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/reviewer-app/reviewer-app")
+    assert default_probe_command() == ["/opt/reviewer-app/reviewer-app", "--video-probe"]
+
+
+def test_the_build_spec_ships_the_dictionary_and_the_probe() -> None:
+    """PyInstaller is not needed to read the spec: what the frozen checks need is named in it,
+    and the dictionary file it picks exists where pyspellchecker looks for it."""
+    import spellchecker
+
+    spec = (ROOT / "build.spec").read_text(encoding="utf-8")
+    assert 'collect_data_files("spellchecker", includes=["resources/en.json.gz"])' in spec
+    assert "*SPELLCHECKER_DATA" in spec
+    assert '"reviewer_app.core.checks.video_probe"' in spec
+    assert 'collect_submodules("av")' in spec
+    assert (Path(spellchecker.__file__).parent / "resources" / "en.json.gz").is_file()
+    main = (ROOT / "reviewer_app" / "__main__.py").read_text(encoding="utf-8")
+    assert "reviewer_app.cli import main" in main  # the frozen entry point dispatches the probe

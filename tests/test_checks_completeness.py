@@ -7,6 +7,7 @@ from test_checks_support import make_profile
 from reviewer_app.core import completeness, reasons
 from reviewer_app.core.checks.complete import check_completeness
 from reviewer_app.core.checks.findings import Status
+from reviewer_app.core.models import Section
 
 
 def test_a_complete_profile_passes_at_100_percent() -> None:
@@ -29,10 +30,7 @@ def test_gaps_are_listed_with_their_weights_and_the_percentage() -> None:
     assert by_section["overview"].kind == "thin"
     assert by_section["hourly_rate"].kind == "missing"
     assert by_section["languages"].kind == "missing"
-    assert (
-        by_section["overview"].figures[0].value
-        == completeness.WEIGHTS[completeness.Section.OVERVIEW]
-    )
+    assert by_section["overview"].figures[0].value == completeness.WEIGHTS[Section.OVERVIEW]
     assert "overview (thin)" in finding.summary
 
 

@@ -98,9 +98,9 @@ def portrait(width: int = 512, height: int = 512, seed: int = 1) -> Image.Image:
         x1, y1 = x0 + rng.randrange(10, width // 2), y0 + rng.randrange(10, height // 2)
         color = tuple(rng.randrange(30, 230) for _ in range(3))
         if rng.random() < 0.5:
-            draw.rectangle((x0, y0, x1, y1), fill=color)  # type: ignore[arg-type]
+            draw.rectangle((x0, y0, x1, y1), fill=color)
         else:
-            draw.ellipse((x0, y0, x1, y1), fill=color)  # type: ignore[arg-type]
+            draw.ellipse((x0, y0, x1, y1), fill=color)
     noise = Image.effect_noise((width, height), 12).convert("RGB")
     return Image.blend(image, noise, 0.08)
 
@@ -147,6 +147,7 @@ def make_video(
     codec = "libx264" if container == "mp4" else "libvpx-vp9"
     with av.open(out, "w", format=container) as muxer:
         stream = muxer.add_stream(codec, rate=fps)
+        assert isinstance(stream, av.VideoStream)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.codec_context.thread_count = 1
         if codec == "libx264":
@@ -154,7 +155,9 @@ def make_video(
         else:
             stream.options = {"deadline": "realtime", "cpu-used": "8"}
         frame_image = portrait(width, height)
-        frame = av.VideoFrame.from_image(frame_image).reformat(format="yuv420p")
+        frame = av.VideoFrame.from_image(frame_image).reformat(  # type: ignore[no-untyped-call]
+            format="yuv420p"
+        )
         for index in range(round(seconds * fps)):
             frame.pts = index
             frame.time_base = Fraction(1, fps)

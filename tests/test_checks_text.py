@@ -26,7 +26,9 @@ def test_a_clean_profile_passes() -> None:
         Severity.INFO,
     )
     assert finding.reason == reasons.TEXT_ERRORS
-    assert finding.figure("words") > 90
+    words = finding.figure("words")
+    assert isinstance(words, int)
+    assert words > 90
 
 
 def test_misspellings_are_found_with_offsets_and_suggestions() -> None:

@@ -54,9 +54,11 @@ def when(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def pull_all(api: Any, since: str | None = None, limit: int = 500) -> tuple[list[dict], list, str]:
+def pull_all(
+    api: Any, since: str | None = None, limit: int = 500
+) -> tuple[list[dict[str, Any]], list[str], str]:
     """Every page of the change feed from `since`; returns items, removed ids, last cursor."""
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     removed: list[str] = []
     cursor = since
     while True:
@@ -106,7 +108,7 @@ def test_config_carries_the_fields_clients_rely_on(svc: Running) -> None:
 
 FULL_DECISION = decision_for({"application_id": app_id(1), "revision": 1, "version": 1})
 
-PROTECTED = [
+PROTECTED: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/config", None),
     ("GET", "/queue", None),
     ("POST", "/claims", {"count": 1}),
@@ -213,7 +215,7 @@ def test_the_audit_log_is_for_leads_only(svc: Running) -> None:
 def test_paging_with_the_cursor_covers_every_item_exactly_once(svc: Running) -> None:
     api = svc.client(REVIEWER)
     pages = 0
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     cursor = None
     while True:
         params: dict[str, Any] = {"limit": 7}
@@ -290,7 +292,7 @@ def test_a_lease_that_ran_out_shows_as_unheld(svc: Running, clock: Clock) -> Non
     ],
 )
 def test_a_bad_cursor_or_limit_is_refused_with_a_reason(
-    svc: Running, params: dict, status: int, fragment: str
+    svc: Running, params: dict[str, Any], status: int, fragment: str
 ) -> None:
     answer = svc.client(REVIEWER).get("/queue", params=params)
     assert answer.status_code == status, answer.text

@@ -195,7 +195,9 @@ def create_app(
         service.queue.release(principal, application_id, version)
         return Response(status_code=204)
 
-    @api.get("/applications/{application_id}", tags=["applications"], responses=_errors(401, 404))
+    @api.get(
+        "/applications/{application_id}", tags=["applications"], responses=_errors(401, 404, 422)
+    )
     def application(_: User, application_id: ApplicationId) -> ApplicationOut:
         return service.queue.application(application_id)
 
@@ -279,6 +281,12 @@ def create_app(
     return app
 
 
+def _unreadable_body(cause: BaseException) -> str:
+    if isinstance(cause, UnicodeDecodeError):
+        return f"body: not UTF-8 text (byte {cause.start}); send JSON encoded as UTF-8"
+    return "body: cannot be read as JSON"
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def _service_error(_: Request, error: ServiceError) -> JSONResponse:
@@ -294,6 +302,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400 and error.__cause__ is not None:
+            # FastAPI's own answer to a body it could not read at all (bytes that are not
+            # UTF-8, say): invalid input like any other, so the documented 422 with ErrorOut.
+            return JSONResponse({"detail": _unreadable_body(error.__cause__)}, 422)
         return JSONResponse(
             {"detail": str(error.detail)},
             error.status_code,

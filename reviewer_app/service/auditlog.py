@@ -70,6 +70,37 @@ class AuditLog:
         )
         return index
 
+    def append_many(
+        self, session: Session, items: list[tuple[dict[str, Any], str]], now: datetime
+    ) -> int:
+        """Append entries (decision, profile SHA-256) in order inside the caller's
+        transaction, advancing the log's size once; returns the index of the first."""
+        if not items:
+            return int(session.get_one(db.Counter, "audit_size").value)
+        first = self._store.bump(session, "audit_size", len(items)) - len(items)
+        if first == 0:
+            prev_hash = audit.GENESIS_HASH
+        else:
+            prev_hash = session.execute(
+                select(db.AuditEntry.entry_hash).where(db.AuditEntry.index == first - 1)
+            ).scalar_one()
+        rows = []
+        for index, (decision, profile_sha256) in enumerate(items, start=first):
+            body = audit.entry_body(decision, profile_sha256, now)
+            entry_hash = audit.entry_hash(prev_hash, index, body)
+            rows.append(
+                db.AuditEntry(
+                    index=index,
+                    body=body,
+                    prev_hash=prev_hash,
+                    entry_hash=entry_hash,
+                    recorded_at=now,
+                )
+            )
+            prev_hash = entry_hash
+        session.add_all(rows)
+        return first
+
     def entries(self, after: int, limit: int) -> AuditEntriesOut:
         with self._store.read() as session:
             size = session.get_one(db.Counter, "audit_size").value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reviewer_app.core.wire import (
@@ -93,23 +93,10 @@ class Queue:
         seconds = settings.offline_lease_seconds if offline else settings.lease_seconds
         expires = now + timedelta(seconds=seconds)
         statuses = QUEUE_STATUSES if user.is_lead else ("pending",)
-        claimable = and_(
-            db.Application.status.in_(statuses),
-            or_(db.Application.held_by.is_(None), db.Application.lease_expires_at <= now),
-        )
         with self._store.write() as session:
-            query = (
-                select(db.Application)
-                .where(claimable)
-                .order_by(db.Application.due_at, db.Application.application_id)
-                .limit(count)
-            )
-            if self._store.dialect == "postgresql":
-                # Concurrent claimers skip each other's rows instead of queueing on them.
-                query = query.with_for_update(skip_locked=True)
             # On SQLite the write transaction already holds the database's write lock, so the
             # rows read here cannot be claimed by anyone else before this commits.
-            rows = session.scalars(query).all()
+            rows = self._claimable(session, statuses, now, count)
             if not rows:
                 return []
             seq = self._store.bump(session, "queue_seq", len(rows)) - len(rows)
@@ -131,6 +118,42 @@ class Queue:
                     )
                 )
             return leases
+
+    def _claimable(
+        self, session: Session, statuses: tuple[str, ...], now: datetime, count: int
+    ) -> list[db.Application]:
+        """The first `count` items by due time (then id) of these statuses that nobody holds
+        or whose lease ran out. One query per status and kind, each an index range in due
+        order (or over the few expired leases), so a claim costs the same at the end of a
+        long queue as at its start; merged here."""
+        order = (db.Application.due_at, db.Application.application_id)
+        queries = []
+        for status in statuses:
+            queries.append(
+                select(db.Application)
+                .where(db.Application.status == status, db.Application.held_by.is_(None))
+                .order_by(*order)
+                .limit(count)
+            )
+            queries.append(
+                select(db.Application)
+                .where(
+                    db.Application.status == status,
+                    db.Application.held_by.is_not(None),
+                    db.Application.lease_expires_at <= now,
+                )
+                .order_by(*order)
+                .limit(count)
+            )
+        found: dict[str, db.Application] = {}
+        for query in queries:
+            if self._store.dialect == "postgresql":
+                # Concurrent claimers skip each other's rows instead of queueing on them.
+                query = query.with_for_update(skip_locked=True)
+            for row in session.scalars(query):
+                found[row.application_id] = row
+        ranked = sorted(found.values(), key=lambda row: (row.due_at, row.application_id))
+        return ranked[:count]
 
     def _held(
         self, session: Session, user: Principal, application_id: str, version: int

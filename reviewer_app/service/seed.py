@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,10 @@ DEMO_USERS = (
     ("lead", "lead", "Demo Lead"),
 )
 
-BATCH = 500
+# Applications per write transaction. Small enough that a seed asked to stop (the demo window
+# closed) stops within a fraction of a second, and that the service's other writers (sign-in,
+# claims) get the database between two batches; large enough to keep commits few.
+BATCH = 100
 
 
 def create_demo_users(store: Store, password: str) -> None:
@@ -49,9 +52,15 @@ def add_applications(
     applications: Iterable[tuple[Application, dict[str, tuple[str, bytes]]]],
     audit_log: AuditLog,
     now: datetime,
+    *,
+    should_stop: Callable[[], bool] | None = None,
+    batch_size: int = BATCH,
 ) -> int:
     """Insert applications (with their media, and the decisions on earlier revisions) in
-    batches. Returns how many were added."""
+    batches of `batch_size`, each its own transaction. `should_stop` is asked after each
+    application read and before each batch is written: once it says so, nothing more is read
+    or written (batches already committed stay; the one being read is dropped). Returns how
+    many were added."""
     sla = store.settings.sla
     added = 0
     batch: list[tuple[Application, dict[str, tuple[str, bytes]]]] = []
@@ -120,6 +129,7 @@ def add_applications(
                 fresh = [row for sha, row in media_rows.items() if sha not in present]
                 if fresh:
                     session.execute(insert(db.Media), fresh)
+            entries: list[tuple[dict[str, Any], str]] = []
             for decision_json, seen_profile in decided:
                 body_hash = audit.sha256_hex(audit.canonical_json(decision_json))
                 session.add(
@@ -134,20 +144,26 @@ def add_applications(
                         recorded_at=now,
                     )
                 )
-                audit_log.append(
-                    session,
-                    decision_json,
-                    audit.sha256_hex(audit.canonical_json(seen_profile)),
-                    now,
+                entries.append(
+                    (decision_json, audit.sha256_hex(audit.canonical_json(seen_profile)))
                 )
+            if entries:
+                audit_log.append_many(session, entries, now)
         added += len(batch)
         batch.clear()
 
-    for item in applications:
-        batch.append(item)
-        if len(batch) >= BATCH:
-            flush()
-    flush()
+    def stopping() -> bool:
+        return should_stop is not None and should_stop()
+
+    source = iter(applications)
+    while not stopping():
+        for item in source:
+            batch.append(item)
+            if len(batch) >= max(1, batch_size) or stopping():
+                break
+        if not batch or stopping():
+            break
+        flush()
     return added
 
 
@@ -161,9 +177,16 @@ def seed_demo(
     now: datetime | None = None,
     media: bool = True,
     ground_truth: Path | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> int:
     """Demo accounts, skill demand and `count` generated applicants (skipped when the
-    database already holds applications, so a restart keeps its state)."""
+    database already holds applications, so a restart keeps its state).
+
+    The applicants are written in small batches; `should_stop` (e.g. "the demo window was
+    closed") is asked between them, and when it says so the seed ends early with what it has
+    written. With `media=False` the applicants share a small pool of rendered files: those are
+    stored as well, so every photo and video a profile names can be fetched. The ground truth
+    (`ground_truth`, JSON Lines) lists exactly the applicants that were added."""
     from reviewer_app.service import demo  # the generator pulls in Pillow and PyAV
 
     now = now or store.settings.clock()
@@ -181,13 +204,22 @@ def seed_demo(
         if session.execute(select(db.Application.application_id).limit(1)).first() is not None:
             return 0
     truths: list[dict[str, Any]] = []
+    pooled: set[str] = set()  # pooled files (media=False) already handed to add_applications
 
-    def stream() -> Iterable[tuple[Application, dict[str, tuple[str, bytes]]]]:
+    def stream() -> Iterator[tuple[Application, dict[str, tuple[str, bytes]]]]:
         for applicant in demo.generate(count, seed=seed, now=now, media=media):
+            files = applicant.media
+            if not media and demo.pooled_media_count() > len(pooled):
+                # The pool grows as the generator renders a file for the first time; pass the
+                # new ones along with the first applicant that refers to them.
+                files = {
+                    sha: item for sha, item in demo.pooled_media().items() if sha not in pooled
+                }
+                pooled.update(files)
             truths.append(applicant.truth)
-            yield applicant.application, applicant.media
+            yield applicant.application, files
 
-    added = add_applications(store, stream(), audit_log, now)
+    added = add_applications(store, stream(), audit_log, now, should_stop=should_stop)
     if ground_truth is not None:
-        demo.write_ground_truth(ground_truth, truths)
+        demo.write_ground_truth(ground_truth, truths[:added])
     return added

@@ -181,7 +181,7 @@ def bench_queue_page(db_url: str, process: bool) -> dict[str, float]:
         for _ in range(2):  # page through the whole queue twice
             cursor = None
             while True:
-                params: dict[str, object] = {"limit": PAGE}
+                params: dict[str, str | int] = {"limit": PAGE}
                 if cursor:
                     params["since"] = cursor
                 t = time.perf_counter()

@@ -44,7 +44,16 @@ class VideoPolicy:
     min_complete_share: float = 0.9
 
 
+# The hidden first argument of `reviewer-app` that runs the probe (see `reviewer_app.cli`).
+PROBE_FLAG = "--video-probe"
+
+
 def default_probe_command() -> list[str]:
+    """How to start the probe child. From a Python install: this interpreter running the probe
+    module. From a frozen build (PyInstaller), `sys.executable` is the app itself, which cannot
+    run `-m`: the app runs the probe when its first argument is `--video-probe`."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, PROBE_FLAG]
     return [sys.executable, "-m", "reviewer_app.core.checks.video_probe"]
 
 

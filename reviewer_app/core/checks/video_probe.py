@@ -1,6 +1,7 @@
 """Probe one untrusted video file and print what it holds as one JSON object.
 
     python -m reviewer_app.core.checks.video_probe [--max-memory-mb N] [--max-cpu-s N] FILE
+    reviewer-app --video-probe [--max-memory-mb N] [--max-cpu-s N] FILE   (also a frozen build)
 
 Run in a child process by `video.VideoProber`: it limits its own address space and CPU time
 before it imports the decoder, so a hostile file can at worst kill this process, never the
@@ -113,7 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _limit(args.max_memory_mb, args.max_cpu_s)
     result = probe(args.file, args.frames)
-    sys.stdout.write(json.dumps(result) + "\n")
+    line = json.dumps(result) + "\n"
+    if sys.stdout is None:  # a windowed frozen build has no sys.stdout: write to the pipe
+        import os
+
+        os.write(1, line.encode("utf-8"))
+    else:
+        sys.stdout.write(line)
+        sys.stdout.flush()
     return 0
 
 

@@ -17,6 +17,7 @@ from reviewer_app.service.demo.generator import (
     eighteenth_birthday,
     generate,
     pooled_media,
+    pooled_media_count,
 )
 from reviewer_app.service.demo.rates import DEFECT_KINDS, DefectRates
 from reviewer_app.service.demo.taxonomy import (
@@ -47,6 +48,7 @@ __all__ = [
     "is_low_demand_skill",
     "low_demand_share",
     "pooled_media",
+    "pooled_media_count",
     "read_ground_truth",
     "write_ground_truth",
 ]

@@ -9,6 +9,12 @@ With `media=False` nothing is rendered per applicant: profiles point at a small 
 files (real SHA-256 of real bytes, rendered once per process and available from
 `pooled_media()`); the truth is the same as with `media=True` for the same seed, but many
 applicants then share a portrait, so a duplicate-photo check is meaningless on that data.
+
+Age follows the one rule of `reviewer_app.core.checks.age` (and uses its code, `is_adult`): an
+applicant is adult from 00:00 UTC on the 18th birthday, the date of birth read as a UTC calendar
+date, at the decision time (`now` for the current revision, the decision's time for earlier
+ones). So "turns 18 today" is adult at any time of `now`'s UTC day, and "turns 18 tomorrow" is
+under 18 at any time of it, whatever the time zone `now` was given in.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from reviewer_app.core import reasons
+from reviewer_app.core.checks.age import ADULT_YEARS, anniversary, is_adult
+from reviewer_app.core.checks.age import age_on as _age_on
 from reviewer_app.core.models import (
     Application,
     Decision,
@@ -133,6 +141,11 @@ def pooled_media() -> dict[str, tuple[str, bytes]]:
     return dict(_POOL)
 
 
+def pooled_media_count() -> int:
+    """How many files `pooled_media()` holds (without copying them)."""
+    return len(_POOL)
+
+
 def generate(
     count: int,
     *,
@@ -144,7 +157,8 @@ def generate(
     """`count` applicants, made one at a time (the iterator holds one applicant at a time).
 
     `now` (timezone-aware, converted to UTC) is the moment of review: submission times, SLA
-    states and ages are relative to it; ages use the UTC calendar date of `now`.
+    states and ages are relative to it; ages use the UTC calendar date of `now` (the age
+    check's rule: adult from 00:00 UTC on the 18th birthday).
 
     With `media=True` every applicant has its own rendered photo(s), and `DemoApplicant.media`
     holds the bytes of every photo and video its revisions refer to (videos come from a shared
@@ -315,15 +329,14 @@ def _history_plans(
 
 
 def age_on(born: date, day: date) -> int:
-    """Whole years of age on `day` (someone born on 29 February ages on 1 March)."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    """Whole years of age on `day` (someone born on 29 February ages on 1 March): the age
+    check's own function."""
+    return _age_on(born, day)
 
 
 def eighteenth_birthday(born: date) -> date:
-    try:
-        return born.replace(year=born.year + 18)
-    except ValueError:  # 29 February
-        return date(born.year + 18, 3, 1)
+    """The date from whose 00:00 UTC the applicant counts as adult (29 February → 1 March)."""
+    return anniversary(born, ADULT_YEARS)
 
 
 def _birth_date(rng: random.Random, today: date, age_kind: str) -> tuple[str, date]:
@@ -478,8 +491,13 @@ def _career(ctx: _Context, rng: random.Random, person: people.Person, born: date
     rate *= rng.lognormvariate(0, 0.25) * (1.0 if adult else 0.6)
     rate = float(max(5, min(200, round(rate))))
 
-    first_company = (
-        jobs[-1].company if jobs[-1].company != "Self-employed" else people.company_name(rng)
+    # "I started my career at {company}" names the earliest employer of the work history, and
+    # is used only when there is one (not for someone self-employed from the start).
+    first_company = jobs[-1].company
+    experiences = tuple(
+        line
+        for line in texts.EXPERIENCE
+        if first_company != "Self-employed" or "{company}" not in line
     )
     domain, domain2 = rng.sample(text.domains, 2)
     values = {
@@ -496,7 +514,7 @@ def _career(ctx: _Context, rng: random.Random, person: people.Person, born: date
     }
     lines = sorted(rng.sample(text.lines, 3), key=text.lines.index)  # "also" lines come last
     workstyle = rng.sample(texts.WORKSTYLE, 2)
-    intro, experience = rng.choice(texts.INTROS), rng.choice(texts.EXPERIENCE)
+    intro, experience = rng.choice(texts.INTROS), rng.choice(experiences)
     achievement, closing = rng.choice(texts.ACHIEVEMENTS), rng.choice(texts.CLOSINGS)
     career = _Career(
         category=category,
@@ -969,8 +987,9 @@ def _applicant(ctx: _Context, index: int) -> DemoApplicant:
             media,
         )
         is_current = number == count
-        review_day = ctx.today if is_current else decided[n].date()
-        if age_on(born, review_day) < 18:
+        review_time = ctx.now if is_current else decided[n]
+        review_day = review_time.date()  # both are UTC
+        if not is_adult(born, review_time):
             kind = age_kind if is_current and age_kind.startswith("under_18") else "under_18"
             if review_day + timedelta(days=1) == eighteenth_birthday(born):
                 kind = "under_18_birthday_tomorrow"

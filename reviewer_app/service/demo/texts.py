@@ -538,18 +538,64 @@ def level_for(years: int, rng: random.Random) -> str:
     return rng.choice(("Junior", "Entry-Level", ""))
 
 
-_AN_ACRONYM_START = frozenset("AEFHILMNORSX")
+# Letters whose names begin with a vowel sound: "an SEO audit", "an HTML email", "a UX review".
+_AN_LETTERS = frozenset("AEFHILMNORSX")
+# Words spelled with a vowel that begin with a consonant sound ("a unique", "a user", "a European",
+# "a one-off") …
+_CONSONANT_SOUND = (
+    "uni",
+    "use",
+    "usa",
+    "usu",
+    "uti",
+    "ute",
+    "uto",
+    "ura",
+    "uri",
+    "uro",
+    "uku",
+    "ukr",
+    "uga",
+    "ubi",
+    "eu",
+    "ewe",
+    "one",
+    "once",
+)
+# … except these, which begin with "un-" the prefix: "an uninstaller", "an unimportant".
+_UN_PREFIX = ("unin", "unim", "unid", "unac", "unaf", "unan", "unex", "unem")
+# Words spelled with an "h" that is not pronounced: "an hour", "an honest".
+_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
 
 
-def with_article(noun: str) -> str:
-    first = noun.split()[0]
-    if first.isupper() and len(first) > 1 and first.isalpha():
-        vowel_sound = first[0] in _AN_ACRONYM_START
-    elif first.startswith("U"):  # "an Unreal", but "a Unity", "a UX"
-        vowel_sound = first.startswith(("Un", "Um")) and not first.startswith("Uni")
-    else:
-        vowel_sound = first[0].lower() in "aeio"
-    return f"{'an' if vowel_sound else 'a'} {noun}"
+def article_for(phrase: str) -> str:
+    """The indefinite article ("a" or "an") for the sound the phrase begins with."""
+    first = phrase.split()[0].strip("\"'(“‘")
+    if not first:
+        return "a"
+    if first[0].isdigit():
+        number = "".join(itertools.takewhile(str.isdigit, first))
+        # "an 8-hour", "an 11-year", "an 18-month", "an 80"; "a 1", "a 100"
+        spoken_an = number.startswith("8") or (len(number) in (2, 5) and number[:2] in ("11", "18"))
+        return "an" if spoken_an else "a"
+    letters = first.split("-")[0]
+    if len(letters) > 1 and letters.isupper():  # an acronym: read letter by letter
+        return "an" if letters[0] in _AN_LETTERS else "a"
+    if len(letters) == 1:  # a single letter: its name
+        return "an" if letters.upper() in _AN_LETTERS else "a"
+    lower = letters.lower()
+    if lower.startswith(_SILENT_H):
+        return "an"
+    if lower.startswith(_CONSONANT_SOUND) and not lower.startswith(_UN_PREFIX):
+        return "a"
+    return "an" if lower[0] in "aeiou" else "a"
+
+
+def with_article(phrase: str) -> str:
+    """The phrase after its indefinite article: "an Indie Game Developer", "a UI Designer",
+    "an SEO Specialist", "a Unity Developer", "an Unreal Engine Developer", "an iOS
+    Developer", "a User Researcher", "an Upwork Expert"."""
+    return f"{article_for(phrase)} {phrase}"
 
 
 def fill(template: str, values: dict[str, str]) -> str:
@@ -558,16 +604,26 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 
 def repeats_a_word(text: str) -> bool:
-    """Whether a word follows itself with only a space between ("Technical Support Support
-    Agent"; "Content Marketing, Marketing Strategy" is fine)."""
-    words = text.lower().split()
-    return any(a == b for a, b in itertools.pairwise(words))
+    """Whether a word follows itself with only spaces or a joining sign between ("Technical
+    Support Support Agent", "Senior Senior Developer", "Design & design"; "Content Marketing,
+    Marketing Strategy" is fine: a comma separates items)."""
+    words = [w.lower() for w in text.split() if w not in ("&", "|", "–", "-", "/", "+")]
+    return any(a == b and a[-1:].isalnum() for a, b in itertools.pairwise(words))
 
 
 def make_title(template: str, values: dict[str, str]) -> str:
-    title = fill(template, values)
-    if repeats_a_word(title):  # a skill that ends the way the job title starts
-        title = fill(TITLE_TEMPLATES[0], values)
+    """A title from a template. A word never follows itself: when a skill ends the way the job
+    title starts ("Technical Support Support Agent"), or a level repeats the title's first word,
+    the next template that reads well is used instead."""
+    start = TITLE_TEMPLATES.index(template) if template in TITLE_TEMPLATES else 0
+    candidates = [template, *TITLE_TEMPLATES[start + 1 :], *TITLE_TEMPLATES[:start]]
+    title = ""
+    for candidate in candidates:
+        title = fill(candidate, values)
+        if not repeats_a_word(title):
+            break
+    else:
+        title = fill("{noun} | {s0}", values)
     if len(title.split()) < 3:  # a template that collapsed: never leave a clean title thin
         title = f"{title} | {values['s0']}"
     return title

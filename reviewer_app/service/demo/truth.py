@@ -5,6 +5,12 @@ a reason code of `reviewer_app.core.reasons`; `kind`, see `rates.DEFECT_KINDS`; 
 `notes` (boundary cases that are *not* defects, such as turning 18 on the day of review),
 `history` (the earlier, declined revisions with their defects and reason codes), the submission
 time, due time and SLA state at `as_of`, and where it came from (`seed`, `index`, `media`).
+
+Age (`under_18`) follows the age check's rule (`reviewer_app.core.checks.age.is_adult`): adult
+from 00:00 UTC on the 18th birthday, the date of birth read as a UTC calendar date, at the
+decision time (`as_of` for the current revision). An applicant whose 18th birthday is the UTC
+date of `as_of` is adult (a note `adult_turns_18_today`, not a defect), one whose birthday is the
+next UTC day is under 18 (`under_18_birthday_tomorrow`), at any time of that day.
 """
 
 from __future__ import annotations
