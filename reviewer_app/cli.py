@@ -66,11 +66,58 @@ def _parser() -> argparse.ArgumentParser:
 
     openapi = sub.add_parser("openapi", help="print the service's OpenAPI document")
     openapi.add_argument("--output", type=Path, default=None)
+
+    # These two have their own options, parsed by their own modules (`reviewer-app check
+    # --help`): here they are listed, and whatever follows their name is handed over.
+    check = sub.add_parser(
+        "check",
+        add_help=False,
+        help="run the automatic checks on one application file and print the findings as "
+        "JSON: reviewer-app check APPLICATION.json [--media DIR] [--demand FILE]",
+    )
+    check.add_argument("arguments", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    accuracy = sub.add_parser(
+        "accuracy",
+        add_help=False,
+        help="print the precision and recall of each check on generated demo applicants "
+        "against their ground truth: reviewer-app accuracy [--count 2000]",
+    )
+    accuracy.add_argument("arguments", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 
 
+# The first argument that makes the app run the video probe instead (hidden: the app starts
+# itself with it, see `reviewer_app.core.checks.video.default_probe_command`). A frozen build's
+# executable is the app, so the probe child cannot be started as `python -m ...` there.
+VIDEO_PROBE_FLAG = "--video-probe"
+
+
+def _dispatch(argv: list[str]) -> int | None:
+    """Commands handled before (and without) the main parser: their modules parse their own
+    options, and the probe must start without importing more than it needs."""
+    if argv[:1] == [VIDEO_PROBE_FLAG]:
+        from reviewer_app.core.checks.video_probe import main as probe_main
+
+        return probe_main(argv[1:])
+    if argv[:1] == ["check"]:
+        from reviewer_app.checks_cli import main_check
+
+        return main_check(argv[1:])
+    if argv[:1] == ["accuracy"]:
+        from reviewer_app.checks_accuracy import main as accuracy_main
+
+        return accuracy_main(argv[1:])
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    handled = _dispatch(argv)
+    if handled is not None:
+        return handled
     args = _parser().parse_args(argv)
+    if args.command in ("check", "accuracy"):  # after global options: `-v check FILE`
+        return _dispatch([args.command, *args.arguments]) or 0
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -79,9 +126,11 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "openapi":
         return _openapi(args.output)
+    from reviewer_app.demo import start_demo_service
     from reviewer_app.ui.launch import run_workstation
 
     return run_workstation(
+        demo_backend=start_demo_service,
         demo=args.demo,
         demo_count=args.demo_count,
         demo_password=args.demo_password,

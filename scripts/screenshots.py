@@ -1,7 +1,9 @@
-"""Take the README screenshots from the real demo.
+"""Take the README screenshots from the real demo, mid-review.
 
 Runs what `reviewer-app --demo` runs (the queue service in-process on a loopback port, generated
-demo applicants, sign-in through the HTTP client), waits until the queue is on screen, and saves
+demo applicants, sign-in through the HTTP client, a local store and the sync engine), starts
+reviewing (claims, prefetches and checks the next applications), opens one with its photo, the
+findings of the checks and a decline being drafted in the decision panel, and saves
 `QWidget.grab()` images of the main window, in the default palette and in a dark one:
 
     docs/screenshots/main-window.png
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,11 +36,14 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QSize  # noqa: E402
 from PySide6.QtGui import QColor, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication, QStyleFactory  # noqa: E402
 
+from reviewer_app.demo import start_demo_service  # noqa: E402
 from reviewer_app.net.client import QueueClient  # noqa: E402
 from reviewer_app.ui import icons  # noqa: E402
 from reviewer_app.ui.launch import DemoLauncher, application, open_settings  # noqa: E402
 from reviewer_app.ui.main_window import MainWindow  # noqa: E402
+from reviewer_app.ui.review.photos import DecodedPhoto  # noqa: E402
 from reviewer_app.ui.tasks import TaskRunner  # noqa: E402
+from reviewer_app.ui.workstation import ReviewItem  # noqa: E402
 
 SIZE = QSize(1440, 860)
 
@@ -88,19 +94,6 @@ def dark_palette() -> QPalette:
     return palette
 
 
-def open_window(tasks: TaskRunner) -> MainWindow:
-    window = MainWindow(open_settings(), tasks)
-    window.resize(SIZE)
-    window.show()
-    return window
-
-
-def pick_row(window: MainWindow) -> None:
-    table = window.queue_view.table
-    table.selectRow(min(2, window.model.rowCount() - 1))
-    table.setFocus()
-
-
 def save(window: MainWindow, path: Path) -> None:
     settle()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,24 +103,71 @@ def save(window: MainWindow, path: Path) -> None:
     print(f"wrote {path.relative_to(ROOT)} ({image.width()}×{image.height()})")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=60, help="demo applicants (default 60)")
-    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--no-dark", action="store_true", help="skip the dark-palette picture")
-    args = parser.parse_args()
+def interesting(item: ReviewItem) -> int:
+    """How much an item shows: a photo, suggested reasons, an earlier revision."""
+    profile = item.application.revisions[-1].profile
+    return (
+        2 * (profile.photo is not None and profile.photo.sha256 in item.media)
+        + min(2, len(item.suggested))
+        + (item.diff is not None)
+    )
 
+
+def open_review(window: MainWindow) -> None:
+    """Start reviewing, move to a telling item among the first prepared, draft a decline."""
+    session = window.session
+    assert session is not None
+    window.start_reviewing()
+    wait_for(lambda: session.current is not None, 180, "the first application")
+    wait_for(
+        lambda: (
+            sum(session.prepared(lease.application_id) is not None for lease in session.leases)
+            >= min(4, len(session.leases))
+        ),
+        180,
+        "the next applications to be prepared",
+    )
+    prepared = [session.prepared(lease.application_id) for lease in session.leases]
+    best = max((item for item in prepared if item is not None), key=interesting)
+    while session.current is not None and session.current is not best:
+        session.skip()  # given back to the queue: a demo, nothing is decided
+        wait_for(lambda: session.current is not None, 60, "the next application")
+    window.splitter.setSizes([370, 660, 410])
+    current = session.current
+    assert current is not None
+    photo = current.application.revisions[-1].profile.photo
+    if photo is not None and photo.sha256 in current.media:
+        wait_for(
+            lambda: isinstance(window.review.photos.decoded(photo.sha256), DecodedPhoto),
+            30,
+            "the photo",
+        )
+    window.panel.decline()
+    for number, reason in enumerate(session.catalogue, start=1):
+        if reason.code in current.suggested and not reason.note_required:
+            window.panel.toggle_reason(number)
+    window.model.tick()
+
+
+def take(output: Path, count: int, dark: bool) -> None:
+    """One picture, in one process: the palette is set before the window is made, so every
+    widget starts in it."""
     home = Path(tempfile.mkdtemp(prefix="reviewer-app-screenshots-"))
     os.environ["REVIEWER_APP_HOME"] = str(home)
     app = application()
     app.setStyle(QStyleFactory.create("Fusion"))
+    if dark:
+        QApplication.setPalette(dark_palette())
+        icons.clear_cache()
     tasks = TaskRunner(name="screenshots")
-    window = open_window(tasks)
-    launcher = DemoLauncher(window, tasks, args.count, "demo")
+    window = MainWindow(open_settings(), tasks)
+    window.resize(SIZE)
+    window.show()
+    launcher = DemoLauncher(window, tasks, count, "demo", backend=start_demo_service)
     launcher.start()
     lead: QueueClient | None = None
     try:
-        wait_for(lambda: window.feed is not None and window.feed.has_loaded, 600, "the demo queue")
+        wait_for(lambda: window.model.rowCount() >= count, 600, "the demo queue")
         assert launcher.demo is not None
         # A colleague holds two applications, as on a working day.
         lead = QueueClient(launcher.demo.url)
@@ -141,21 +181,10 @@ def main() -> int:
             30,
             "the claims to show",
         )
-        window.model.tick()
-        pick_row(window)
-        save(window, args.output / "main-window.png")
-
-        if not args.no_dark:
-            QApplication.setPalette(dark_palette())
-            icons.clear_cache()
-            dark = open_window(tasks)
-            assert window.client is not None
-            dark.attach_service(window.client, None)
-            wait_for(lambda: dark.feed is not None and dark.feed.has_loaded, 60, "the dark window")
-            dark.model.set_policy(window.model.policy)
-            pick_row(dark)
-            save(dark, args.output / "main-window-dark.png")
-            dark.close()
+        open_review(window)
+        settle(1.5)  # the video's first frame
+        window.status.set_message("")
+        save(window, output / ("main-window-dark.png" if dark else "main-window.png"))
     finally:
         window.close()
         tasks.shutdown()
@@ -163,6 +192,24 @@ def main() -> int:
             lead.close()
         launcher.stop()
         shutil.rmtree(home, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=60, help="demo applicants (default 60)")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--no-dark", action="store_true", help="skip the dark-palette picture")
+    parser.add_argument("--only", choices=("light", "dark"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.only:
+        take(args.output, args.count, args.only == "dark")
+        return 0
+    take(args.output, args.count, dark=False)
+    if not args.no_dark:
+        # A fresh process: a palette set on a running window leaves some widgets behind.
+        command = [sys.executable, __file__, "--only", "dark", "--count", str(args.count)]
+        command += ["--output", str(args.output)]
+        return subprocess.call(command)
     return 0
 
 

@@ -1,8 +1,9 @@
 """The main window and its live queue, offscreen, against the real service on loopback.
 
-The window signs in through the real HTTP client and polls the real change feed; another client
-claims and decides meanwhile, and the table follows. The model is checked by Qt's model tester
-while it changes; the SLA column runs on a clock the test controls.
+The window signs in through the real HTTP client; the sync engine pulls the real change feed into
+the local store, and the queue table reads the store. Another client claims and decides
+meanwhile, and the table follows. The model is checked by Qt's model tester while it changes;
+the SLA column runs on a clock the test controls.
 """
 
 from __future__ import annotations
@@ -34,12 +35,15 @@ from servicekit import (
     running,
     sqlite_url,
 )
+from uikit import Session, open_window
 
 from reviewer_app import paths
 from reviewer_app.core.sla import ServerClock, SlaState
 from reviewer_app.core.wire import DecisionIn, QueueItemOut
+from reviewer_app.demo import start_demo_service
 from reviewer_app.net import QueueClient
 from reviewer_app.service.server import EmbeddedServer
+from reviewer_app.sync.engine import SyncSettings
 from reviewer_app.ui.launch import DemoLauncher, open_settings
 from reviewer_app.ui.main_window import MainWindow
 from reviewer_app.ui.queue.model import (
@@ -52,11 +56,14 @@ from reviewer_app.ui.queue.model import (
 from reviewer_app.ui.tasks import TaskRunner
 
 ROOT = Path(__file__).resolve().parent.parent
+FAST = SyncSettings(pull_interval=0.2, heartbeat_interval=5.0, send_idle_interval=0.2)
 APPLICATIONS = 36
 RESUBMITTED = {5, 10, 15}
 
 # The offscreen platform says so whenever a top-level window's size limits change: not ours.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints", "PulseAudioService"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -95,17 +102,14 @@ def tasks() -> Iterator[TaskRunner]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, service: Running, tasks: TaskRunner) -> Iterator[MainWindow]:
-    made = MainWindow(open_settings(), tasks)
-    qtbot.addWidget(made)
-    made.show()
-    client = QueueClient(service.url)
-    client.login(REVIEWER, PASSWORD)
-    made.attach_service(client, client.config(), interval_ms=150)
-    qtbot.waitUntil(lambda: made.feed is not None and made.feed.has_loaded, timeout=10_000)
-    yield made
-    made.close()
-    client.close()
+def live(qtbot: QtBot, service: Running, tmp_path: Path) -> Iterator[Session]:
+    with open_window(qtbot, service, tmp_path / "workstation", wait_rows=APPLICATIONS) as session:
+        yield session
+
+
+@pytest.fixture
+def window(live: Session) -> MainWindow:
+    return live.window
 
 
 @pytest.fixture
@@ -135,9 +139,9 @@ def test_rows_appear_in_due_order(window: MainWindow) -> None:
     assert [item.due_at for item in items] == sorted(item.due_at for item in items)
     # APP-36 was submitted first, so it is due first.
     assert items[0].application_id == "APP-000036"
-    assert window.status_label.text().startswith(f"{APPLICATIONS} pending · ")
-    assert "breaching within the hour" in window.status_label.text()
-    assert window.connection.connected is True
+    assert window.status.forecast.text == f"{APPLICATIONS} pending"
+    assert "breaching within the hour" in window.status.breaching.text
+    assert window.status.online is True
     assert window.user_label.text() == "Rita (reviewer)"
     revisions = {
         item.application_id: text
@@ -171,9 +175,8 @@ def test_another_reviewers_claim_shows_as_held(
     assert model.index(row, Column.HELD_BY).data(Qt.ItemDataRole.DecorationRole) is not None
 
 
-def test_own_claim_says_you(qtbot: QtBot, window: MainWindow) -> None:
-    assert window.client is not None
-    (lease,) = window.client.claim(1).leases
+def test_own_claim_says_you(qtbot: QtBot, window: MainWindow, live: Session) -> None:
+    (lease,) = live.client.claim(1).leases
     model = window.model
 
     def mine() -> bool:
@@ -200,8 +203,7 @@ def test_decided_item_leaves_the_queue(
     assert removed == [(0, 0)]  # it was the first due, so the top row
     assert resets == []
     qtbot.waitUntil(
-        lambda: window.status_label.text().startswith(f"{APPLICATIONS - 1} pending"),
-        timeout=5_000,
+        lambda: window.status.forecast.text == f"{APPLICATIONS - 1} pending", timeout=5_000
     )
 
 
@@ -239,7 +241,7 @@ def test_sort_by_each_column(window: MainWindow) -> None:
 def test_filter_in_the_model(qtbot: QtBot, window: MainWindow) -> None:
     model = window.model
     view = window.queue_view
-    qtbot.keyClicks(view.filter_edit, "ann1")
+    qtbot.keyClicks(view.filter_edit, "ann1")  # type: ignore[no-untyped-call]
     qtbot.waitUntil(lambda: model.filter_text == "ann1", timeout=2_000)
     names = column_texts(model, Column.APPLICANT)
     assert names
@@ -257,38 +259,37 @@ def test_filter_in_the_model(qtbot: QtBot, window: MainWindow) -> None:
 def test_offline_then_back(qtbot: QtBot, window: MainWindow, service: Running) -> None:
     port = service.server.port
     service.server.stop()
-    qtbot.waitUntil(lambda: window.connection.connected is False, timeout=10_000)
-    text = window.connection.text_label.text()
+    qtbot.waitUntil(lambda: window.status.online is False, timeout=10_000)
+    text = window.status.connection.text
     assert text.startswith("Offline: cannot reach the queue service")
     assert "connection refused" in text
-    assert window.model.rowCount() == APPLICATIONS  # the queue stays on screen
+    assert window.model.rowCount() == APPLICATIONS  # the local queue stays on screen
     assert window.queue_view.isVisible()
-    # The service comes back on the same address: the feed reconnects by itself.
+    # The service comes back on the same address: the sync engine reconnects by itself.
     again = EmbeddedServer(service.service, port=port).start()
     try:
-        qtbot.waitUntil(lambda: window.connection.connected is True, timeout=15_000)
-        assert window.connection.text_label.text() == "Connected"
+        qtbot.waitUntil(lambda: window.status.online is True, timeout=15_000)
+        assert window.status.connection.text == "Connected"
     finally:
         again.stop()
 
 
-def test_first_load_failure_is_explained(qtbot: QtBot, service: Running, tasks: TaskRunner) -> None:
-    made = MainWindow(open_settings(), tasks)
-    qtbot.addWidget(made)
-    made.show()
-    client = QueueClient(service.url, timeout=(1.0, 2.0))
-    client.login(REVIEWER, PASSWORD)
-    service.server.stop()
-    try:
-        made.attach_service(client, None, interval_ms=150)
-        qtbot.waitUntil(lambda: made.connection.connected is False, timeout=10_000)
-        assert made.message_panel.isVisible()
-        assert made.message_panel.title_label.text() == "Cannot load the queue"
-        assert "connection refused" in made.message_panel.text_label.text()
-        assert made.status_label.text() == "Waiting for the queue service"
-    finally:
-        made.close()
-        client.close()
+def test_service_gone_after_sign_in_is_explained(
+    qtbot: QtBot, service: Running, tmp_path: Path
+) -> None:
+    """The service stops right after sign-in: the window opens on the (empty) local queue, says
+    it is offline, and Start reviewing says why nothing can be claimed, where the reviewer is."""
+    with open_window(qtbot, service, tmp_path / "ws", sync=FAST) as s:
+        service.server.stop()
+        s.session.store.queue.reset()
+        qtbot.waitUntil(lambda: s.window.status.online is False, timeout=10_000)
+        s.window.start_reviewing()
+        qtbot.waitUntil(
+            lambda: s.window.review.placeholder.title == "Cannot claim applications",
+            timeout=10_000,
+        )
+        assert "cannot reach the queue service" in s.window.review.placeholder.text
+        assert s.window.status_label.text().startswith("Could not claim")
 
 
 def test_labels_are_plain_text(qtbot: QtBot, window: MainWindow, service: Running) -> None:
@@ -303,11 +304,12 @@ def test_labels_are_plain_text(qtbot: QtBot, window: MainWindow, service: Runnin
     model = window.model
     qtbot.waitUntil(lambda: hostile in column_texts(model, Column.APPLICANT), timeout=10_000)
     window.show_error("Something failed", hostile)
-    window.connection.set_state(False, hostile)
+    window.status.set_connection(False, hostile)
     labels = window.findChildren(QLabel)
     assert len(labels) >= 8
     for label in labels:
-        assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName()
+        if label.text():  # icon-only labels hold a pixmap and no text
+            assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName()
     assert window.message_panel.text_label.text() == hostile
 
 
@@ -321,23 +323,26 @@ def test_no_server_message(qtbot: QtBot, tasks: TaskRunner) -> None:
     assert "No queue service configured" in made.message_panel.title_label.text()
     assert made.message_panel.command_label.text() == "reviewer-app --demo"
     for label in made.findChildren(QLabel):
-        assert label.textFormat() == Qt.TextFormat.PlainText
+        if label.text():
+            assert label.textFormat() == Qt.TextFormat.PlainText
 
 
 def test_geometry_is_remembered(qtbot: QtBot, tasks: TaskRunner, app_home: Path) -> None:
+    # The offscreen screen is 800×800 and Qt fits a restored window to its screen: stay inside.
     first = MainWindow(open_settings(), tasks)
     qtbot.addWidget(first)
-    first.show()
-    first.resize(700, 500)
+    first.resize(780, 600)
+    first.splitter.setSizes([240, 320, 220])
+    sizes = first.splitter.sizes()
     first.queue_view.table.sortByColumn(Column.COUNTRY, Qt.SortOrder.DescendingOrder)
-    first.close()
+    first.save_state()
     ini = paths.settings_file()
     assert ini.is_relative_to(app_home)
     assert "geometry" in ini.read_text()
     second = MainWindow(open_settings(), tasks)
     qtbot.addWidget(second)
-    assert second.size().width() == 700
-    assert second.size().height() == 500
+    assert second.size() == first.size()
+    assert second.splitter.sizes() == sizes
     assert second.model.sort_column == Column.COUNTRY
     assert second.model.sort_order == Qt.SortOrder.DescendingOrder
 
@@ -616,25 +621,27 @@ def test_tests_may_not_use_the_real_home(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_demo_launcher_brings_up_a_signed_in_live_queue(
     qtbot: QtBot, tasks: TaskRunner, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """What `--demo` does, in-process: service on loopback, demo data, sign-in, live queue."""
+    """What `--demo` does, in-process: service on loopback, demo data, sign-in, local store,
+    sync engine, live queue."""
     window = MainWindow(open_settings(), tasks)
     qtbot.addWidget(window)
     window.show()
-    launcher = DemoLauncher(window, tasks, 4, "demo-pw")
+    launcher = DemoLauncher(window, tasks, 4, "demo-pw", backend=start_demo_service, sync=FAST)
     launcher.start()
     assert window.status_label.text() == "Preparing demo queue…"
     assert launcher.preparing
     try:
-        qtbot.waitUntil(lambda: window.feed is not None and window.feed.has_loaded, timeout=90_000)
+        qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=90_000)
         assert launcher.demo is not None
         folder = launcher.demo.folder
         assert folder.is_dir()
-        assert window.model.rowCount() == 4
+        assert window.session is not None
+        assert window.session.store.db.path.is_relative_to(folder)
         assert window.user_label.text() == "Demo Reviewer (reviewer)"
-        assert window.client is not None
-        assert window.client.base_url.startswith("http://127.0.0.1:")
+        base_url = window.session.client.base_url
+        assert base_url.startswith("http://127.0.0.1:")
         printed = capsys.readouterr().out
-        assert f"queue service at {window.client.base_url}" in printed
+        assert f"queue service at {base_url}" in printed
         assert "Demo accounts: reviewer / demo-pw (reviewer), lead / demo-pw (team lead)" in printed
     finally:
         window.close()

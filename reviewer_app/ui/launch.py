@@ -1,36 +1,41 @@
-"""Starting the workstation: the application object, the window, and the embedded demo.
+"""Starting the workstation: the application object, the window, sign-in, and the embedded demo.
 
-With `demo=True` the real queue service runs in-process on a free loopback port, on a SQLite file
-in a fresh temporary folder, filled with generated demo applicants; the window signs in as the
-demo reviewer through the real HTTP client. The window is shown first; starting the service,
-generating the data and signing in all happen on worker threads.
+The window is shown first; everything slow happens on worker threads: starting the demo service,
+generating its data, signing in, opening the local store. Then a `Workstation` (the session:
+local store + sync engine + the review flow) is attached to the window.
+
+With `demo=True` the real queue service runs in-process on a free loopback port with generated
+demo applicants (`reviewer_app.demo`, handed in by the command line as `demo_backend`: the UI
+layer does not import the service), the workstation signs in as the demo reviewer through the
+real HTTP client, and its local store lives in the demo's temporary folder. Without a server
+configured, the sign-in dialog is offered, with a button for the demo queue.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 import signal
 import sys
-import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from reviewer_app import __version__, paths
+from reviewer_app.core.sla import utc_now
 from reviewer_app.core.wire import ConfigOut
 from reviewer_app.net.client import QueueClient
-from reviewer_app.ui import icons
+from reviewer_app.storage.store import LocalStore
+from reviewer_app.sync.engine import SyncSettings
+from reviewer_app.ui import icons, refcounts
 from reviewer_app.ui.main_window import MainWindow
+from reviewer_app.ui.settings import Settings
 from reviewer_app.ui.tasks import TaskRunner
-
-if TYPE_CHECKING:
-    from reviewer_app.service.app import QueueService
-    from reviewer_app.service.server import EmbeddedServer
+from reviewer_app.ui.workstation import Workstation
 
 log = logging.getLogger("reviewer_app.ui.launch")
 
@@ -41,6 +46,22 @@ DEMO_REVIEWER = "reviewer"
 DEMO_LEAD = "lead"
 # How long to wait at exit for background work (the demo generator cannot be interrupted).
 SHUTDOWN_WAIT_MS = 180_000
+STORE_FILE = "workstation.sqlite3"
+
+
+class DemoService(Protocol):
+    """A running demo queue service (reviewer_app.demo.EmbeddedDemo)."""
+
+    folder: Path
+
+    @property
+    def url(self) -> str: ...
+    def seed(self, count: int, password: str) -> int: ...
+    def interrupt(self) -> None: ...  # a seed in progress ends early
+    def stop(self) -> None: ...
+
+
+DemoBackend = Callable[[], DemoService]
 
 
 def run_workstation(
@@ -49,6 +70,7 @@ def run_workstation(
     demo_count: int = 300,
     demo_password: str = "demo",  # noqa: S107 - the documented demo password
     quit_after: float | None = None,
+    demo_backend: DemoBackend | None = None,
 ) -> int:
     """Run the workstation until its window closes; returns the exit code."""
     started = time.monotonic()
@@ -59,23 +81,38 @@ def run_workstation(
     window.show()
     log.info("window shown %.2f s after start", time.monotonic() - started)
     launcher: DemoLauncher | None = None
-    if demo:
-        launcher = DemoLauncher(window, tasks, demo_count, demo_password, started=started)
+    signin: SignInFlow | None = None
+
+    def start_demo() -> None:
+        nonlocal launcher
+        if demo_backend is None:
+            window.show_error("The demo is not available", "This build has no demo service.")
+            return
+        launcher = DemoLauncher(
+            window, tasks, demo_count, demo_password, backend=demo_backend, started=started
+        )
         launcher.start()
+
+    if demo:
+        start_demo()
     else:
-        window.show_no_server()
+        signin = SignInFlow(window, tasks, on_demo=start_demo if demo_backend else None)
+        QTimer.singleShot(0, signin.start)
     if quit_after is not None:
-        QTimer.singleShot(max(0, int(quit_after * 1000)), window.close)
+        QTimer.singleShot(max(0, int(quit_after * 1000)), app.closeAllWindows)
     _quit_on_sigint(app)
     try:
         code = app.exec()
     finally:
         window.close()
         if launcher is not None and launcher.preparing:
-            # The generator cannot be interrupted; its data goes with the temporary folder.
-            print("Closing: waiting for the demo data generator to finish…", flush=True)
+            # The seed stops after the applicant at hand; its data goes with the temporary folder.
+            print("Closing: stopping the demo data generator…", flush=True)
+            launcher.interrupt()
         if not tasks.shutdown(SHUTDOWN_WAIT_MS):
             code = 1
+        if signin is not None:
+            signin.stop()
         if launcher is not None:
             launcher.stop()
     return int(code)
@@ -83,6 +120,7 @@ def run_workstation(
 
 def application() -> QApplication:
     """The QApplication, named so that settings, the window class and the desktop entry match."""
+    refcounts.pin()
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
@@ -112,73 +150,151 @@ def _quit_on_sigint(app: QApplication) -> None:
     timer.start()
 
 
+# -- sessions --------------------------------------------------------------------------------
+
+
+@dataclass
+class SessionParts:
+    client: QueueClient
+    config: ConfigOut
+    store: LocalStore
+    sent_at: object = None
+    received_at: object = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def open_store(folder: Path) -> LocalStore:
+    """The local store in `folder` (opening checks integrity and migrates: off the UI thread)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return LocalStore(folder / STORE_FILE, folder / "media")
+
+
+def connect_session(client: QueueClient, store_folder: Path) -> SessionParts:
+    """Read the service's configuration and open the local store (on a worker thread)."""
+    sent = utc_now()
+    config = client.config()
+    received = utc_now()
+    store = open_store(store_folder)
+    return SessionParts(client, config, store, sent, received)
+
+
+def make_session(
+    window: MainWindow,
+    tasks: TaskRunner,
+    parts: SessionParts,
+    *,
+    sync: SyncSettings | None = None,
+) -> Workstation:
+    """A `Workstation` over the parts, attached to the window."""
+    from datetime import datetime
+
+    if isinstance(parts.sent_at, datetime) and isinstance(parts.received_at, datetime):
+        window.clock.sync(parts.config.server_time, parts.sent_at, parts.received_at)
+    prefetch = window.settings.get(Settings.prefetch_count)
+    session = Workstation(
+        parts.client,
+        parts.store,
+        tasks=tasks,
+        config=parts.config,
+        clock=window.clock,
+        # Prefetch a little further than the items kept prepared (the current one + 3).
+        settings=sync or SyncSettings(prefetch_ahead=max(prefetch, 3) + 2),
+        parent=window,
+    )
+    window.attach_session(session)
+    return session
+
+
+class SignInFlow(QObject):
+    """No session yet: offer the sign-in dialog (with the demo button), then open a session
+    in the platform's data folder."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        tasks: TaskRunner,
+        *,
+        on_demo: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._tasks = tasks
+        self._on_demo = on_demo
+        self.session: Workstation | None = None
+        self.store: LocalStore | None = None
+        window.sign_out_handler = self.start
+
+    def start(self) -> None:
+        from reviewer_app.ui.signin import DEMO_RESULT, SignInDialog
+
+        settings = self._window.settings
+        self._window.show_no_server()
+        dialog = SignInDialog(
+            self._tasks,
+            server_url=settings.get(Settings.server_url),
+            username=settings.get(Settings.username),
+            parent=self._window,
+        )
+        dialog.setModal(True)
+
+        def finished(result: int) -> None:
+            dialog.deleteLater()
+            if result == DEMO_RESULT and self._on_demo is not None:
+                self._on_demo()
+            elif result == QDialog.DialogCode.Accepted:
+                settings.set(Settings.server_url, dialog.server_url())
+                settings.set(Settings.username, dialog.username())
+                self._signed_in(dialog.result_client())
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def _signed_in(self, client: QueueClient) -> None:
+        self._window.show_message("Opening the local store…", "", "queue", busy=True)
+        folder = paths.data_dir()
+        self._tasks.run(
+            lambda: connect_session(client, folder),
+            on_success=self._ready,
+            on_failure=lambda e: self._window.show_error("Could not open the session", e),
+            name="open the session",
+        )
+
+    def _ready(self, parts: SessionParts) -> None:
+        self.store = parts.store
+        self.session = make_session(self._window, self._tasks, parts)
+
+    def stop(self) -> None:
+        if self.session is not None:
+            self.session.close()
+        if self.store is not None:
+            self.store.close()
+
+
 # -- the embedded demo ---------------------------------------------------------------------------
 
 
 @dataclass
-class EmbeddedDemo:
-    """The in-process service of a demo run and what must be cleaned up after it."""
-
-    folder: Path
-    service: QueueService
-    server: EmbeddedServer
-    clients: list[QueueClient] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    def stop(self) -> None:
-        for client in self.clients:
-            client.close()
-        try:
-            self.server.stop()
-            self.service.close()
-        finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def start_demo_service() -> EmbeddedDemo:
-    """A queue service on a SQLite file in a fresh temporary folder, served on a free loopback
-    port. Imports the service here, off the UI thread (FastAPI and SQLAlchemy take a while)."""
-    from reviewer_app.service.app import QueueService
-    from reviewer_app.service.server import EmbeddedServer
-    from reviewer_app.service.settings import ServiceSettings
-
-    folder = Path(tempfile.mkdtemp(prefix="reviewer-app-demo-"))
-    service: QueueService | None = None
-    try:
-        service = QueueService(ServiceSettings(db_url=f"sqlite:///{folder / 'queue.sqlite3'}"))
-        server = EmbeddedServer(service).start()
-    except BaseException:
-        if service is not None:
-            service.close()
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return EmbeddedDemo(folder, service, server)
-
-
-@dataclass
 class DemoReady:
-    client: QueueClient
-    config: ConfigOut
+    parts: SessionParts
     added: int
 
 
-def prepare_demo(demo: EmbeddedDemo, count: int, password: str) -> DemoReady:
-    """Seed the demo data, then sign in as the demo reviewer through the HTTP client."""
-    from reviewer_app.service.seed import seed_demo
-
-    added = seed_demo(demo.service.store, demo.service.audit, count, password=password, media=True)
+def prepare_demo(demo: DemoService, count: int, password: str) -> DemoReady:
+    """Seed the demo data, sign in as the demo reviewer through the HTTP client, and open a
+    local store in the demo's folder (on a worker thread)."""
+    added = demo.seed(count, password)
     client = QueueClient(demo.url)
-    demo.clients.append(client)
-    client.login(DEMO_REVIEWER, password)
-    config = client.config()
-    return DemoReady(client, config, added)
+    try:
+        client.login(DEMO_REVIEWER, password)
+        parts = connect_session(client, demo.folder / "workstation")
+    except BaseException:
+        client.close()
+        raise
+    return DemoReady(parts, added)
 
 
 class DemoLauncher(QObject):
-    """Runs the demo's start-up steps in the background and hands the result to the window."""
+    """Runs the demo's start-up steps in the background and hands the session to the window."""
 
     def __init__(
         self,
@@ -187,37 +303,57 @@ class DemoLauncher(QObject):
         count: int,
         password: str,
         *,
+        backend: DemoBackend,
         started: float | None = None,
+        sync: SyncSettings | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._tasks = tasks
         self._count = count
         self._password = password
+        self._backend = backend
+        self._sync = sync
         self._started = started if started is not None else time.monotonic()
-        self.demo: EmbeddedDemo | None = None
+        self.demo: DemoService | None = None
+        self.session: Workstation | None = None
+        self.parts: SessionParts | None = None
         self.preparing = False
         self._stopped = False
+        self._shown = False
 
     def start(self) -> None:
         self.preparing = True
         self._window.show_preparing("Preparing demo queue…")
         self._tasks.run(
-            start_demo_service,
+            self._backend,
             on_success=self._service_started,
             on_failure=self._failed,
             name="start the demo service",
         )
 
+    def interrupt(self) -> None:
+        """Ask a seed in progress to end (from the UI thread, before waiting for the tasks)."""
+        if self.demo is not None:
+            self.demo.interrupt()
+
     def stop(self) -> None:
-        """Stop the service and remove its folder (after the task runner was shut down)."""
+        """Stop the session, the service, and remove the demo's folder (after the task runner
+        was shut down)."""
         self._stopped = True
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        if self.parts is not None:
+            self.parts.store.close()
+            self.parts.client.close()
+            self.parts = None
         if self.demo is not None:
             demo, self.demo = self.demo, None
             demo.stop()
             log.info("demo service stopped; %s removed", demo.folder)
 
-    def _service_started(self, demo: EmbeddedDemo) -> None:
+    def _service_started(self, demo: DemoService) -> None:
         if self._stopped:
             demo.stop()
             return
@@ -239,20 +375,27 @@ class DemoLauncher(QObject):
 
     def _ready(self, ready: DemoReady) -> None:
         self.preparing = False
+        self.parts = ready.parts
         if self._stopped:
             return
-        user = ready.client.user
+        user = ready.parts.client.user
         who = user.username if user else DEMO_REVIEWER
         print(
             f"Signed in as {who}; {ready.added} demo applicants added "
             f"({time.monotonic() - self._started:.1f} s)",
             flush=True,
         )
-        feed = self._window.attach_service(ready.client, ready.config)
-        feed.loaded.connect(self._loaded)
+        self.session = make_session(self._window, self._tasks, ready.parts, sync=self._sync)
+        feed = self._window.feed
+        if feed is not None:
+            feed.applied.connect(self._loaded)
 
     def _loaded(self) -> None:
+        """Say so once the first pull's rows are in the table."""
         rows = self._window.model.rowCount()
+        if rows == 0 or self._shown:
+            return
+        self._shown = True
         print(
             f"Queue shown: {rows} pending ({time.monotonic() - self._started:.1f} s after start)",
             flush=True,

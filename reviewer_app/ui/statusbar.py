@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QToolButton, QWidget
 
 from reviewer_app.ui import icons
+from reviewer_app.ui.queue.cells import safe_tooltip
 from reviewer_app.ui.signals import emit
 
 _TEXT_MAX = 110
@@ -58,7 +59,7 @@ class StatusItem(QWidget):
         self.text_label.setText(_clip(text))
         self.setAccessibleName(accessible)
         self.text_label.setAccessibleName(accessible)
-        self.setToolTip(tooltip or accessible)
+        self.setToolTip(safe_tooltip(tooltip or accessible) or "")
 
     @property
     def text(self) -> str:
@@ -151,7 +152,7 @@ class WorkstationStatusBar(QStatusBar):
             "They are kept here. Click to see what happened."
         )
         self.conflicts_button.setAccessibleName(f"Conflicts: {said}")
-        self.conflicts_button.setToolTip(said)
+        self.conflicts_button.setToolTip(safe_tooltip(said) or "")
         self.waiting, self.conflicts = waiting, conflicts
 
     def set_decided_today(self, n: int) -> None:
@@ -173,7 +174,7 @@ class WorkstationStatusBar(QStatusBar):
 
     def set_user(self, text: str, tooltip: str = "") -> None:
         self.user_label.setText(_clip(text, 60))
-        self.user_label.setToolTip(tooltip)
+        self.user_label.setToolTip(safe_tooltip(tooltip) or "")
         self.user_label.setAccessibleName(f"Signed in: {text}" if text else "Not signed in")
 
     @staticmethod

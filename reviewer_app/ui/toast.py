@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QWidget
 
 from reviewer_app.ui import icons
+from reviewer_app.ui.queue.cells import safe_tooltip
 from reviewer_app.ui.signals import emit
 
 TICK_MS = 40
@@ -102,7 +103,7 @@ class UndoToast(QWidget):
             return
         self._text = text
         self._grace_ms = max(1, round(grace_s * 1000))
-        self.text_label.setToolTip(text)
+        self.text_label.setToolTip(safe_tooltip(text) or "")
         self.setAccessibleName(f"{text} Undo with Ctrl+Z")
         self._clock.start()
         self._timer.start()

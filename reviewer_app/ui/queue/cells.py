@@ -7,6 +7,7 @@ ever rich text.
 from __future__ import annotations
 
 import enum
+import html
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
@@ -128,6 +129,14 @@ def tooltip(item: QueueItemOut, column: Column, text: str) -> str | None:
     if column == Column.APPLICANT:
         return f"{item.applicant} · {item.application_id}"
     return text or None
+
+
+def safe_tooltip(text: str | None) -> str | None:
+    """A tooltip that shows `text` as typed. Qt renders a tooltip as rich text when it looks
+    like HTML (`Qt::mightBeRichText`), and these hold the server's strings: escape them."""
+    if text is None or ("<" not in text and "&" not in text):
+        return text
+    return f"<p style='white-space:pre-wrap'>{html.escape(text, quote=False)}</p>"
 
 
 def accessible(column: Column, text: str) -> str:

@@ -159,6 +159,11 @@ class QueueModel(QAbstractTableModel):
         self._policy = policy
         self.tick()
 
+    def set_clock(self, clock: ServerClock) -> None:
+        """Count down against another clock (the session's, synced with its server)."""
+        self._clock = clock
+        self.tick()
+
     def set_current_user(self, username: str | None) -> None:
         """Rows held by this user say "(you)"."""
         self._current_user = username
@@ -299,7 +304,7 @@ class QueueModel(QAbstractTableModel):
         if column == Column.SLA:
             return self._sla_data(item, role)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return cells.tooltip(item, column, self._text(item, column))
+            return cells.safe_tooltip(cells.tooltip(item, column, self._text(item, column)))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return cells.accessible(column, self._text(item, column))
         if role == Qt.ItemDataRole.DecorationRole:

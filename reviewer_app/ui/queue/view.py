@@ -82,7 +82,7 @@ class QueueView(QWidget):
         self.setObjectName("queueView")
         self._model = model
 
-        self.title = QLabel("Pending queue", self)
+        self.title = QLabel("Queue", self)
         self.title.setObjectName("queueTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         title_font = QFont(self.title.font())
@@ -101,11 +101,11 @@ class QueueView(QWidget):
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("queueFilter")
-        self.filter_edit.setPlaceholderText("Filter by applicant, country, skill, flag…  (Ctrl+F)")
+        self.filter_edit.setPlaceholderText("Filter: applicant, country, skill, flag…  (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setAccessibleName("Filter the queue")
         self.filter_edit.addAction(icons.icon("filter"), QLineEdit.ActionPosition.LeadingPosition)
-        self.filter_edit.setMinimumWidth(340)
+        self.filter_edit.setMinimumWidth(180)  # the window has three panes side by side
         # Filter after a short pause in typing, not on every key, for big queues.
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)

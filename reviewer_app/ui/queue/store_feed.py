@@ -1,0 +1,143 @@
+"""Keeps a `QueueModel` equal to the local store's queue table (DESIGN §4.2: the queue view reads
+the local store, never the network).
+
+The sync engine pulls the service's change feed into the store and says `queue_changed`; then
+this feed reads the table on a worker thread, works out what changed against what it read last
+time (added or changed items, removed ids), and hands only that to the model on the UI thread,
+which applies it row by row (selection and scroll position stay). The first read, or a change
+too big to apply row by row, resets the model instead. Reads never overlap: a change that
+arrives during a read schedules one more read after it; reads that take long (a queue of
+100,000 rows takes seconds) are spaced at least twice their duration apart.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from reviewer_app.core.wire import QueueItemOut
+from reviewer_app.ui.queue.model import QueueModel
+from reviewer_app.ui.signals import emit
+from reviewer_app.ui.tasks import TaskRunner
+
+log = logging.getLogger("reviewer_app.ui.queue")
+
+# Above this many changed rows a reset is cheaper than row-by-row updates.
+RESET_ABOVE = 2000
+
+
+@dataclass
+class StoreDelta:
+    full: bool
+    items: list[QueueItemOut] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    total: int = 0
+
+
+class _Snapshot:
+    """What the model was last given, by id. Touched only by the (single, non-overlapping)
+    read task, never by the UI thread."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, QueueItemOut] | None = None
+
+    def delta(self, rows: list[QueueItemOut]) -> StoreDelta:
+        new = {item.application_id: item for item in rows}
+        old = self.items
+        self.items = new
+        if old is None:
+            return StoreDelta(full=True, items=rows, total=len(new))
+        changed = [item for app_id, item in new.items() if old.get(app_id) != item]
+        removed = [app_id for app_id in old if app_id not in new]
+        if len(changed) + len(removed) > RESET_ABOVE:
+            return StoreDelta(full=True, items=rows, total=len(new))
+        return StoreDelta(full=False, items=changed, removed=removed, total=len(new))
+
+
+class StoreQueueFeed(QObject):
+    """Re-reads the store's queue into a model on demand (`reload()`)."""
+
+    loaded = Signal()  # the first read is in the model
+    applied = Signal()  # a read was applied
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        read: Callable[[], list[QueueItemOut]],
+        model: QueueModel,
+        tasks: TaskRunner,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._read = read
+        self._model = model
+        self._tasks = tasks
+        self._snapshot = _Snapshot()
+        self._in_flight = False
+        self._again = False
+        self._stopped = False
+        self.has_loaded = False
+        self.last_read_s = 0.0
+        # A big queue takes seconds to read: while the reviewer works, the feed changes every
+        # pull, so reads are spaced (at least twice their own duration apart) to keep the
+        # worker from holding the interpreter all the time.
+        self._gap = QTimer(self)
+        self._gap.setSingleShot(True)
+        self._gap.timeout.connect(self._gap_over)
+        self._started_at = 0.0
+
+    def reload(self) -> None:
+        if self._stopped or self._tasks.closed:
+            return
+        if self._in_flight or self._gap.isActive():
+            self._again = True
+            return
+        self._in_flight = True
+        self._started_at = time.monotonic()
+        read, snapshot = self._read, self._snapshot
+        self._tasks.run(
+            lambda: snapshot.delta(read()),
+            on_success=self._apply,
+            on_failure=self._failed,
+            name="read the local queue",
+        )
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._gap.stop()
+
+    def _apply(self, delta: StoreDelta) -> None:
+        self._in_flight = False
+        self.last_read_s = time.monotonic() - self._started_at
+        if self._stopped:
+            return
+        if delta.full:
+            self._model.reset_items(delta.items)
+        elif delta.items or delta.removed:
+            self._model.apply_delta(delta.items, delta.removed)
+        if not self.has_loaded:
+            self.has_loaded = True
+            emit(self.loaded)
+        emit(self.applied)
+        if self.last_read_s > 0.2:
+            self._gap.start(int(self.last_read_s * 2000))
+        if self._again and not self._gap.isActive():
+            self._again = False
+            self.reload()
+
+    def _gap_over(self) -> None:
+        if self._again:
+            self._again = False
+            self.reload()
+
+    def _failed(self, error: BaseException) -> None:
+        self._in_flight = False
+        log.error("reading the local queue failed", exc_info=error)
+        emit(self.failed, f"Could not read the local queue: {error}")
+        if self._again and not self._stopped:
+            self._again = False
+            self.reload()
