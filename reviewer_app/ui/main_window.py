@@ -692,7 +692,7 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([380, 660, 400])
+            self.splitter.setSizes([320, 760, 360])
         if geometry is not None and self.restoreGeometry(geometry):
             return
         self.resize(DEFAULT_SIZE)

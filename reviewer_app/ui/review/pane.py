@@ -165,7 +165,8 @@ class ReviewPane(QWidget):
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 4)
         self.splitter.setSizes([500, 420, 440])  # scaled to the real width
-        self.side_splitter.setMinimumWidth(320)
+        self.side_splitter.setMinimumWidth(250)
+        profile_box.setMinimumWidth(220)  # the profile text must stay readable beside the media
 
         self.content = QWidget(self)
         content_layout = QVBoxLayout(self.content)
