@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
 
 from reviewer_app import paths
 
@@ -91,6 +92,16 @@ def icon(name: str, colour: str | QColor | None = None) -> QIcon:
     return _cached(spec, QColor(chosen).name(QColor.NameFormat.HexArgb))
 
 
+def pixmap(name: str, size: int, colour: str | QColor | None = None, ratio: float = 1.0) -> QPixmap:
+    """The icon drawn at `size` logical pixels (for a QLabel). Drawing a font glyph costs about
+    0.3 ms, and a review screen shows dozens: the drawn pixmaps are cached like the icons."""
+    spec, fixed = SPECS[name]
+    chosen = colour if colour is not None else fixed
+    if chosen is None:
+        chosen = _palette_text()
+    return _drawn(spec, QColor(chosen).name(QColor.NameFormat.HexArgb), size, ratio)
+
+
 def app_icon() -> QIcon:
     """The application's icon from resources/icons/app.svg (empty if the file is missing)."""
     path = paths.resource("icons", "app.svg")
@@ -114,6 +125,12 @@ def _cached(spec: str, colour: str) -> QIcon:
     return made
 
 
+@lru_cache(maxsize=512)
+def _drawn(spec: str, colour: str, size: int, ratio: float) -> QPixmap:
+    return _cached(spec, colour).pixmap(QSize(size, size), ratio)
+
+
 def clear_cache() -> None:
     """Forget the cached icons (after a palette change)."""
     _cached.cache_clear()
+    _drawn.cache_clear()

@@ -6,7 +6,7 @@ a display name such as `<b>Ann</b>` shows its angle brackets instead of bold tex
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -67,7 +67,7 @@ def muted_colour(widget: QWidget) -> str:
 
 def icon_label(name: str, size: int = 16, parent: QWidget | None = None) -> QLabel:
     label = plain_label("", parent)
-    label.setPixmap(icons.icon(name).pixmap(QSize(size, size)))
+    label.setPixmap(icons.pixmap(name, size, ratio=label.devicePixelRatioF()))
     label.setFixedSize(size, size)
     return label
 
@@ -122,8 +122,9 @@ class Placeholder(QFrame):
         column.addStretch(2)
 
     def show_message(self, title: str, text: str, icon_name: str = "error") -> None:
-        size = QSize(self._icon_size, self._icon_size)
-        self.icon_label.setPixmap(icons.icon(icon_name).pixmap(size))
+        self.icon_label.setPixmap(
+            icons.pixmap(icon_name, self._icon_size, ratio=self.devicePixelRatioF())
+        )
         self.title_label.setText(title)
         self.text_label.setText(text)
         self.text_label.setVisible(bool(text))
