@@ -22,7 +22,6 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QT
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
-    QLabel,
     QMainWindow,
     QProgressBar,
     QSplitter,
@@ -37,6 +36,7 @@ from reviewer_app.core.wire import UserOut
 from reviewer_app.ui import icons, refcounts
 from reviewer_app.ui.conflicts import ConflictsDialog
 from reviewer_app.ui.decision.panel import DecisionPanel
+from reviewer_app.ui.plain import plain_label as plain_label
 from reviewer_app.ui.queue.model import QueueModel
 from reviewer_app.ui.queue.store_feed import StoreQueueFeed
 from reviewer_app.ui.queue.view import QueueView
@@ -64,14 +64,6 @@ WINDOW_SHORTCUTS: list[Shortcut] = [
     *SHORTCUTS,
     Shortcut("Ctrl+Shift+L", "Sign out (purges cached profiles)", GENERAL, (SIGN_OUT_KEY,)),
 ]
-
-
-def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
-    """A label that shows its text as typed: never as rich text (the text may be the server's)."""
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    return label
 
 
 class MessagePanel(QWidget):

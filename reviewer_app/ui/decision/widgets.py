@@ -7,23 +7,13 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPaintEvent, QPalette,
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from reviewer_app.ui import icons
+from reviewer_app.ui.plain import plain_label as plain_label
 
 # Drawn with the palette's own roles, so a key cap reads well in light and dark palettes.
 _KEY_CAP_STYLE = (
     "QLabel#keyCap { border: 1px solid palette(mid); border-radius: 3px;"
     " padding: 0px 4px; background: palette(base); color: palette(text); }"
 )
-
-
-def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
-    """A label that shows its text as typed, never as rich text (the text may be the server's).
-
-    The same as `main_window.plain_label`, which cannot be imported from here: the main window
-    imports this package."""
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    return label
 
 
 def key_cap(key: str, parent: QWidget | None = None) -> QLabel:

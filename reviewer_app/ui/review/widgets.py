@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from reviewer_app.ui import icons
+from reviewer_app.ui.plain import plain_label as plain_label
 
 # Qt's UTF-16 positions differ from Python's string indices for characters outside the Basic
 # Multilingual Plane (emoji): offsets from the checks are converted before they reach a document.
@@ -28,14 +29,6 @@ def displayable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() or c == "\n" or c == "\t" else "\ufffd" for c in text)
-
-
-def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
-    """A label that shows its text as typed: never as rich text (the text may be the server's)."""
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    return label
 
 
 def heading_font(
