@@ -53,6 +53,7 @@ from reviewer_app.ui.queue.model import (
     SlaStateRole,
     state_colour,
 )
+from reviewer_app.ui.queue.store_feed import StoreQueueFeed
 from reviewer_app.ui.tasks import TaskRunner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,7 +140,7 @@ def test_rows_appear_in_due_order(window: MainWindow) -> None:
     assert [item.due_at for item in items] == sorted(item.due_at for item in items)
     # APP-36 was submitted first, so it is due first.
     assert items[0].application_id == "APP-000036"
-    assert window.status.forecast.text == f"{APPLICATIONS} pending"
+    assert window.status.forecast.text == f"{APPLICATIONS} pending · measuring the team's pace"
     assert "breaching within the hour" in window.status.breaching.text
     assert window.status.online is True
     assert window.user_label.text() == "Rita (reviewer)"
@@ -203,7 +204,8 @@ def test_decided_item_leaves_the_queue(
     assert removed == [(0, 0)]  # it was the first due, so the top row
     assert resets == []
     qtbot.waitUntil(
-        lambda: window.status.forecast.text == f"{APPLICATIONS - 1} pending", timeout=5_000
+        lambda: window.status.forecast.text.startswith(f"{APPLICATIONS - 1} pending · "),
+        timeout=5_000,
     )
 
 
@@ -679,3 +681,24 @@ def test_demo_command_exits_cleanly(app_home: Path) -> None:
     assert removed, output
     assert not Path(removed.group(1)).exists()
     assert paths.settings_file().is_file()  # the window saved its geometry under the override
+
+
+def test_the_feed_counts_what_leaves_the_queue_for_the_forecast(
+    qtbot: QtBot, tasks: TaskRunner
+) -> None:
+    """Applications decided by anyone leave the store's queue; the feed counts them between
+    reads, and that count is the team's pace in the status bar's forecast."""
+    now = T0
+    rows = [item(f"APP-{i:04d}", timedelta(hours=i), now) for i in range(1, 31)]
+    reads = [rows, rows[12:], rows[12:]]
+    model = QueueModel(ServerClock(local_now=FakeLocalClock(T0)))
+    feed = StoreQueueFeed(lambda: reads.pop(0), model, tasks)
+    for expected_rows in (30, 18, 18):
+        with qtbot.waitSignal(feed.applied, timeout=10_000):
+            feed.reload()
+        assert model.rowCount() == expected_rows
+    # 12 left in the reads seen; after five minutes of watching, that is the hourly rate's base.
+    later = datetime.now(tz=T0.tzinfo) + timedelta(minutes=10)
+    forecast = feed.pace.forecast(18, later)
+    assert forecast.per_hour == pytest.approx(72, rel=0.05)  # 12 in 10 minutes
+    assert forecast.describe().startswith("18 pending · clear in about 15m")

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_app.core.sla import ServerClock
+from reviewer_app.core.sla import ServerClock, utc_now
 from reviewer_app.core.wire import UserOut
 from reviewer_app.ui import icons, refcounts
 from reviewer_app.ui.conflicts import ConflictsDialog
@@ -675,7 +675,11 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         counts = self.model.counts()
         self.status.set_breaching_within_hour(counts.breaching_within_hour)
-        self.status.set_forecast(f"{counts.pending:,} pending")
+        if self.feed is not None:
+            forecast = self.feed.pace.forecast(counts.pending, utc_now()).describe()
+        else:
+            forecast = f"{counts.pending:,} pending"
+        self.status.set_forecast(forecast)
 
     # -- geometry ------------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from reviewer_app.core.pace import Pace
+from reviewer_app.core.sla import utc_now
 from reviewer_app.core.wire import QueueItemOut
 from reviewer_app.ui.queue.model import QueueModel
 from reviewer_app.ui.signals import emit
@@ -36,6 +38,7 @@ class StoreDelta:
     items: list[QueueItemOut] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     total: int = 0
+    left: int = 0  # applications that left the queue since the previous read (decided by anyone)
 
 
 class _Snapshot:
@@ -54,8 +57,10 @@ class _Snapshot:
         changed = [item for app_id, item in new.items() if old.get(app_id) != item]
         removed = [app_id for app_id in old if app_id not in new]
         if len(changed) + len(removed) > RESET_ABOVE:
-            return StoreDelta(full=True, items=rows, total=len(new))
-        return StoreDelta(full=False, items=changed, removed=removed, total=len(new))
+            return StoreDelta(full=True, items=rows, total=len(new), left=len(removed))
+        return StoreDelta(
+            full=False, items=changed, removed=removed, total=len(new), left=len(removed)
+        )
 
 
 class StoreQueueFeed(QObject):
@@ -89,6 +94,8 @@ class StoreQueueFeed(QObject):
         self._gap.setSingleShot(True)
         self._gap.timeout.connect(self._gap_over)
         self._started_at = 0.0
+        # How fast the team empties the queue, from what leaves it between reads.
+        self.pace = Pace()
 
     def reload(self) -> None:
         if self._stopped or self._tasks.closed:
@@ -119,6 +126,7 @@ class StoreQueueFeed(QObject):
             self._model.reset_items(delta.items)
         elif delta.items or delta.removed:
             self._model.apply_delta(delta.items, delta.removed)
+        self.pace.observe(utc_now(), delta.left)
         if not self.has_loaded:
             self.has_loaded = True
             emit(self.loaded)
