@@ -35,7 +35,7 @@ from reviewer_app import paths
 from reviewer_app.core.outbox import OutboxState
 from reviewer_app.net.client import QueueClient
 from reviewer_app.net.credentials import SERVICE_NAME, Credentials, KeyringStatus
-from reviewer_app.net.errors import ServiceUnreachable
+from reviewer_app.net.errors import AuthError, ServiceUnreachable
 from reviewer_app.storage.outbox import OutboxItem
 from reviewer_app.ui.conflicts import ConflictsDialog
 from reviewer_app.ui.errors import (
@@ -786,3 +786,77 @@ def test_widgets_do_not_need_a_parent_window(qtbot: QtBot) -> None:
     overlay.toggle()
     assert toast.isVisible()
     assert overlay.isVisible()
+
+
+# -- a remembered sign-in --------------------------------------------------------------------------
+
+
+def _remember(service: Running, backend: KeyringBackend) -> str:
+    """Sign in once with the password and keep the tokens in `backend`; returns the refresh
+    token kept."""
+    from reviewer_app.net.credentials import StoredTokens
+
+    with QueueClient(service.url) as first:
+        token = first.login(REVIEWER, PASSWORD)
+    Credentials(service.url, REVIEWER, backend).save(
+        StoredTokens(token.access_token, token.refresh_token)
+    )
+    return token.refresh_token
+
+
+def _window_for(qtbot: QtBot, tasks: TaskRunner, service: Running) -> Any:
+    from reviewer_app.ui.launch import open_settings
+    from reviewer_app.ui.main_window import MainWindow
+
+    window = MainWindow(open_settings(), tasks)
+    qtbot.addWidget(window)
+    window.settings.set(Settings.server_url, service.url)
+    window.settings.set(Settings.username, REVIEWER)
+    window.show()
+    return window
+
+
+def test_a_remembered_sign_in_needs_no_password_and_sign_out_forgets_it(
+    qtbot: QtBot, service: Running, tasks: TaskRunner
+) -> None:
+    from reviewer_app.ui.launch import SignInFlow
+
+    backend = FakeSecureKeyring()
+    kept = _remember(service, backend)
+    window = _window_for(qtbot, tasks, service)
+    flow = SignInFlow(window, tasks, keyring_backend=backend)
+    flow.start()
+    qtbot.waitUntil(lambda: flow.session is not None, timeout=20_000)
+    assert window.findChildren(SignInDialog) == []
+    # Refresh tokens are single use: the keyring now holds the new one, not the one used.
+    now_kept = Credentials(service.url, REVIEWER, backend).load()
+    assert now_kept is not None
+    assert now_kept.refresh_token != kept
+    with QueueClient(service.url) as other, pytest.raises(AuthError):
+        other.resume(kept)
+
+    window.sign_out()
+    qtbot.waitUntil(lambda: len(window.findChildren(SignInDialog)) == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: backend.secrets == {}, timeout=10_000)
+    flow.stop()
+    window.close()
+
+
+def test_a_remembered_token_that_no_longer_works_asks_for_the_password(
+    qtbot: QtBot, service: Running, tasks: TaskRunner
+) -> None:
+    from reviewer_app.ui.launch import SignInFlow
+
+    backend = FakeSecureKeyring()
+    kept = _remember(service, backend)
+    with QueueClient(service.url) as thief:
+        thief.resume(kept)  # used elsewhere: single use, so ours is dead now
+    window = _window_for(qtbot, tasks, service)
+    flow = SignInFlow(window, tasks, keyring_backend=backend)
+    flow.start()
+    qtbot.waitUntil(lambda: len(window.findChildren(SignInDialog)) == 1, timeout=20_000)
+    assert flow.session is None
+    assert backend.secrets == {}  # forgotten: it would fail again at every start
+    window.findChildren(SignInDialog)[0].reject()
+    flow.stop()
+    window.close()

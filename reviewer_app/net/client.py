@@ -21,7 +21,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -104,6 +104,9 @@ class QueueClient:
         self._refresh_token: str | None = None
         self._user: UserOut | None = None
         self._token_lock = threading.Lock()
+        # Called (on whichever thread got them) with every new pair of tokens, so that a
+        # remembered sign-in can keep the keyring's copy current: refresh tokens are single use.
+        self.on_tokens: Callable[[str, str], None] | None = None
 
     # -- state -------------------------------------------------------------------------------
     @property
@@ -157,6 +160,21 @@ class QueueClient:
         token = self._parse(TokenOut, body, "/auth/login")
         self._keep(token)
         log.info("signed in to %s as %s", self._api, token.user.username)
+        return token
+
+    def resume(self, refresh_token: str) -> TokenOut:
+        """Sign in again with a refresh token kept from an earlier session (the keyring's), no
+        password. An expired or used token is an `AuthError`: ask for the password then."""
+        if not refresh_token:
+            raise AuthError(401, "no remembered sign-in")
+        with self._token_lock:
+            self._refresh_token = refresh_token
+            try:
+                token = self._refresh_locked()
+            except BaseException:
+                self._refresh_token = None
+                raise
+        log.info("signed in to %s as %s (remembered)", self._api, token.user.username)
         return token
 
     def refresh(self) -> TokenOut:
@@ -218,6 +236,11 @@ class QueueClient:
         self._access_token = token.access_token
         self._refresh_token = token.refresh_token
         self._user = token.user
+        if self.on_tokens is not None:
+            try:
+                self.on_tokens(token.access_token, token.refresh_token)
+            except Exception as error:  # keeping a copy must never break the call
+                log.warning("could not keep the new tokens: %s", type(error).__name__)
 
     def _refresh_locked(self) -> TokenOut:
         if self._refresh_token is None:

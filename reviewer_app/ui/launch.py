@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
@@ -29,6 +29,8 @@ from reviewer_app import __version__, paths
 from reviewer_app.core.sla import utc_now
 from reviewer_app.core.wire import ConfigOut
 from reviewer_app.net.client import QueueClient
+from reviewer_app.net.credentials import Credentials, StoredTokens
+from reviewer_app.net.errors import AuthError
 from reviewer_app.storage.store import LocalStore
 from reviewer_app.sync.engine import SyncSettings
 from reviewer_app.ui import icons, refcounts
@@ -36,6 +38,9 @@ from reviewer_app.ui.main_window import MainWindow
 from reviewer_app.ui.settings import Settings
 from reviewer_app.ui.tasks import TaskRunner
 from reviewer_app.ui.workstation import Workstation
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger("reviewer_app.ui.launch")
 
@@ -215,16 +220,51 @@ class SignInFlow(QObject):
         tasks: TaskRunner,
         *,
         on_demo: Callable[[], None] | None = None,
+        keyring_backend: KeyringBackend | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._tasks = tasks
         self._on_demo = on_demo
+        self._keyring_backend = keyring_backend
+        self._credentials: Credentials | None = None
+        self._asked_before = False
         self.session: Workstation | None = None
         self.store: LocalStore | None = None
-        window.sign_out_handler = self.start
+        window.sign_out_handler = self._signed_out
 
     def start(self) -> None:
+        """Sign in with the keyring's remembered token when there is one, else ask."""
+        settings = self._window.settings
+        url, user = settings.get(Settings.server_url), settings.get(Settings.username)
+        if not (url and user) or self._asked_before:
+            self._ask()
+            return
+        self._asked_before = True
+        self._window.show_message("Signing in…", f"{user} at {url}", "user", busy=True)
+        self._tasks.run(
+            lambda: resume_session(url, user, self._keyring_backend),
+            on_success=self._resumed,
+            on_failure=lambda _error: self._ask(),
+            name="sign in with the remembered token",
+        )
+
+    def _resumed(self, resumed: tuple[QueueClient, Credentials] | None) -> None:
+        if resumed is None:
+            self._ask()
+            return
+        client, self._credentials = resumed
+        self._signed_in(client)
+
+    def _signed_out(self) -> None:
+        """After sign-out: forget the remembered token (off the UI thread), then ask."""
+        credentials, self._credentials = self._credentials, None
+        self._asked_before = True
+        if credentials is not None:
+            self._tasks.run(credentials.clear, name="forget the remembered sign-in")
+        self._ask()
+
+    def _ask(self) -> None:
         from reviewer_app.ui.signin import DEMO_RESULT, SignInDialog
 
         settings = self._window.settings
@@ -233,6 +273,7 @@ class SignInFlow(QObject):
             self._tasks,
             server_url=settings.get(Settings.server_url),
             username=settings.get(Settings.username),
+            keyring_backend=self._keyring_backend,
             parent=self._window,
         )
         dialog.setModal(True)
@@ -244,7 +285,11 @@ class SignInFlow(QObject):
             elif result == QDialog.DialogCode.Accepted:
                 settings.set(Settings.server_url, dialog.server_url())
                 settings.set(Settings.username, dialog.username())
-                self._signed_in(dialog.result_client())
+                client = dialog.result_client()
+                if dialog.remembered():
+                    self._credentials = dialog.result_credentials()
+                    keep_tokens(client, self._credentials)
+                self._signed_in(client)
 
         dialog.finished.connect(finished)
         dialog.open()
@@ -268,6 +313,35 @@ class SignInFlow(QObject):
             self.session.close()
         if self.store is not None:
             self.store.close()
+
+
+def keep_tokens(client: QueueClient, credentials: Credentials) -> None:
+    """Write every new pair of tokens back to where the remembered sign-in lives (refresh
+    tokens are single use: the keyring's copy must follow the client's)."""
+    client.on_tokens = lambda access, refresh: credentials.save(StoredTokens(access, refresh))
+
+
+def resume_session(
+    url: str, username: str, backend: KeyringBackend | None = None
+) -> tuple[QueueClient, Credentials] | None:
+    """Sign in with the refresh token the keyring remembers for `username` at `url`, on a worker
+    thread. None when there is none, or it no longer works (then it is forgotten)."""
+    credentials = Credentials(url, username, backend)
+    tokens = credentials.load()
+    if tokens is None:
+        return None
+    client = QueueClient(url)
+    keep_tokens(client, credentials)
+    try:
+        client.resume(tokens.refresh_token)
+    except AuthError:
+        client.close()
+        credentials.clear()  # expired or used: the password is needed again
+        return None
+    except BaseException:
+        client.close()
+        raise
+    return client, credentials
 
 
 # -- the embedded demo ---------------------------------------------------------------------------
