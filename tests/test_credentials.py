@@ -18,8 +18,8 @@ import keyring.backends.fail
 import keyring.backends.null
 import keyring.errors
 import pytest
+from fakekeyring import FakeBackend, FakePlaintextKeyring, FakeSecureKeyring
 from keyring.backend import KeyringBackend
-from keyring.compat import properties
 
 from reviewer_app.net.credentials import (
     SERVICE_NAME,
@@ -35,42 +35,10 @@ REFRESH = "refresh-TOKEN-77aa01"
 TOKENS = StoredTokens(ACCESS, REFRESH)
 
 
-class _TestBackend(KeyringBackend):
-    @properties.classproperty
-    def priority(cls) -> float:
-        raise RuntimeError("a test backend: never chosen by keyring itself")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-        self.calls: list[str] = []
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self.calls.append("get")
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.calls.append("set")
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.calls.append("delete")
-        if self.secrets.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not there")
+InMemoryKeyring = FakeSecureKeyring  # the name these tests use
 
 
-class InMemoryKeyring(_TestBackend):
-    """Stands in for a secure system keyring (Secret Service, macOS Keychain)."""
-
-
-class FakePlaintextKeyring(_TestBackend):
-    """A fake of keyrings.alt's PlaintextKeyring (base64 in a file): judged by its module."""
-
-
-FakePlaintextKeyring.__module__ = "keyrings.alt.file"
-
-
-class LockedKeyring(_TestBackend):
+class LockedKeyring(FakeBackend):
     """Stands in for a Secret Service whose collection the user declined to unlock."""
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -82,7 +50,7 @@ class LockedKeyring(_TestBackend):
         raise keyring.errors.KeyringLocked("the collection is locked")
 
 
-class FakeChainer(_TestBackend):
+class FakeChainer(FakeBackend):
     """keyring's ChainerBackend shape: judged by the backends it chains."""
 
     def __init__(self, *members: KeyringBackend) -> None:
@@ -108,7 +76,7 @@ def test_no_secure_backend_keeps_tokens_in_memory_only(backend: KeyringBackend) 
 
     credentials.save(TOKENS)
     assert credentials.load() == TOKENS  # for this session
-    if isinstance(backend, _TestBackend):
+    if isinstance(backend, FakeBackend):
         assert backend.secrets == {}  # never written to the plaintext file
         assert backend.calls == []
 

@@ -23,8 +23,8 @@ import keyring
 import keyring.backends.fail
 import keyring.errors
 import pytest
+from fakekeyring import FakePlaintextKeyring, FakeSecureKeyring
 from keyring.backend import KeyringBackend
-from keyring.compat import properties
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QTableWidget, QWidget
@@ -66,41 +66,6 @@ FAST = (1.0, 1.5)  # connect, read timeouts of the fault tests
 
 
 # -- fakes of what cannot run here -----------------------------------------------------------------
-
-
-class _FakeBackend(KeyringBackend):
-    @properties.classproperty
-    def priority(cls) -> float:
-        raise RuntimeError("a test backend: never chosen by keyring itself")
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.secrets: dict[tuple[str, str], str] = {}
-        self.calls: list[str] = []
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self.calls.append("get")
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.calls.append("set")
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.calls.append("delete")
-        if self.secrets.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not there")
-
-
-class FakeSecureKeyring(_FakeBackend):
-    """Stands in for a secure system keyring, in memory."""
-
-
-class FakePlaintextKeyring(_FakeBackend):
-    """Stands in for keyrings.alt's PlaintextKeyring (judged by its module, as the real one)."""
-
-
-FakePlaintextKeyring.__module__ = "keyrings.alt.file"
 
 
 # -- fixtures --------------------------------------------------------------------------------------
