@@ -33,6 +33,7 @@ back, is impossible or implausible: it is flagged as such for the reviewer, with
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 
 from reviewer_app.core import reasons
 from reviewer_app.core.checks.findings import (
@@ -116,15 +117,14 @@ def check_age(profile: Profile, now: datetime) -> Finding:
             "No date of birth: the age cannot be checked.",
             Evidence("missing", "The date of birth is not filled in.", section=section),
         )
+    finding = partial(Finding, check=CHECK, reason=reasons.UNDER_18)
     dob = Evidence("date_of_birth", f"Born {born.isoformat()}.", section=section, text=str(born))
     earliest_today = (now + _EARLIEST_OFFSET).date()  # the calendar date in the last time zone
     latest_today = (now + _LATEST_OFFSET).date()  # … and in the first
     age_utc = age_on(born, now.date())
     figures = (Figure("age_years", age_utc, "years", ADULT_YEARS, ">="),)
     if born > latest_today:
-        return Finding(
-            check=CHECK,
-            reason=reasons.UNDER_18,
+        return finding(
             status=Status.FLAGGED,
             suggested=False,
             severity=Severity.WARNING,
@@ -140,9 +140,7 @@ def check_age(profile: Profile, now: datetime) -> Finding:
             details={"date_of_birth": born.isoformat(), "problem": "future"},
         )
     if age_on(born, earliest_today) >= MAX_AGE_YEARS:
-        return Finding(
-            check=CHECK,
-            reason=reasons.UNDER_18,
+        return finding(
             status=Status.FLAGGED,
             suggested=False,
             severity=Severity.WARNING,
@@ -173,11 +171,10 @@ def check_age(profile: Profile, now: datetime) -> Finding:
         "adult_everywhere_from": everywhere.isoformat(),
         "decision_time": now.isoformat(),
     }
+    age_finding = partial(finding, figures=figures, details=details)
     if now >= adult:
         if now < everywhere:
-            return Finding(
-                check=CHECK,
-                reason=reasons.UNDER_18,
+            return age_finding(
                 status=Status.PASSED,
                 suggested=False,
                 severity=Severity.INFO,
@@ -196,24 +193,16 @@ def check_age(profile: Profile, now: datetime) -> Finding:
                         figures=figures,
                     ),
                 ),
-                figures=figures,
-                details=details,
             )
-        return Finding(
-            check=CHECK,
-            reason=reasons.UNDER_18,
+        return age_finding(
             status=Status.PASSED,
             suggested=False,
             severity=Severity.INFO,
             summary=f"{age_utc} years old.",
             evidence=(dob,),
-            figures=figures,
-            details=details,
         )
     if now >= somewhere:
-        return Finding(
-            check=CHECK,
-            reason=reasons.UNDER_18,
+        return age_finding(
             status=Status.FLAGGED,
             suggested=True,
             severity=Severity.WARNING,
@@ -231,12 +220,8 @@ def check_age(profile: Profile, now: datetime) -> Finding:
                     figures=figures,
                 ),
             ),
-            figures=figures,
-            details=details,
         )
-    return Finding(
-        check=CHECK,
-        reason=reasons.UNDER_18,
+    return age_finding(
         status=Status.FLAGGED,
         suggested=True,
         severity=Severity.ERROR,
@@ -250,6 +235,4 @@ def check_age(profile: Profile, now: datetime) -> Finding:
                 figures=figures,
             ),
         ),
-        figures=figures,
-        details=details,
     )
