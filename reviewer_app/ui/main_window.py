@@ -557,9 +557,13 @@ class MainWindow(QMainWindow):
             return
         self._stack.setCurrentWidget(self.splitter)
         self.review.show_application(
-            item.application, item.media, item.findings, item.diff, item.demand
+            item.application,
+            item.media,
+            item.findings,
+            item.diff,
+            item.demand,
+            decoded=item.decoded,
         )
-        self._seed_photos(item)
         revision = item.application.revisions[-1] if item.application.revisions else None
         self.panel.load(
             item.application_id,
@@ -576,28 +580,6 @@ class MainWindow(QMainWindow):
         focus = self.focusWidget()
         if focus is None or focus is self.queue_view.filter_edit or not focus.isVisible():
             self.panel.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _seed_photos(self, item: ReviewItem) -> None:
-        """Hand the photos decoded during prefetch to the pane, instead of it decoding them
-        again on a worker while the reviewer waits. (The pane has no argument for this yet;
-        without these internals it falls back to decoding them itself.)"""
-        photos = getattr(self.review, "photos", None)
-        pending = getattr(photos, "_pending", None)
-        deliver = getattr(photos, "_on_decoded", None)
-        failed = getattr(photos, "_on_failed", None)
-        if not isinstance(pending, dict) or deliver is None or failed is None:
-            return
-        for sha, decoded in item.decoded.items():
-            handle = pending.get(sha)
-            if handle is None:
-                continue
-            handle.cancel()
-            if isinstance(decoded, str):
-                from reviewer_app.ui.review.photos import PhotoError
-
-                failed(sha, PhotoError(decoded))
-            else:
-                deliver(sha, decoded)
 
     def _show_placeholder(self, title: str, text: str) -> None:
         self.review.stop_media()

@@ -34,7 +34,7 @@ from reviewer_app.core.wire import ApplicationOut, DemandOut, RevisionOut
 from reviewer_app.ui import refcounts
 from reviewer_app.ui.review.diff import DiffView
 from reviewer_app.ui.review.findings import FindingsView
-from reviewer_app.ui.review.photos import PhotoEntry, PhotoView
+from reviewer_app.ui.review.photos import DecodedPhoto, PhotoEntry, PhotoView
 from reviewer_app.ui.review.profile import ProfileView
 from reviewer_app.ui.review.video import VideoView
 from reviewer_app.ui.review.widgets import (
@@ -205,9 +205,12 @@ class ReviewPane(QWidget):
         demand: DemandOut | None = None,
         *,
         today: date | None = None,
+        decoded: Mapping[str, DecodedPhoto | str] | None = None,
     ) -> None:
         """Show an application (see the class docstring for the arguments). `today` is the
-        date the age is computed on (default: today in UTC)."""
+        date the age is computed on (default: today in UTC). `decoded` holds photos already
+        decoded off the UI thread (`decode_photo`, by SHA-256; or why one cannot be shown),
+        which are then shown at once instead of being decoded again."""
         self.stop_media()
         self.application = application
         revision = _current(application)
@@ -229,6 +232,7 @@ class ReviewPane(QWidget):
         self.photos.set_entries(
             self._photo_entries(application, revision, media),
             "The applicant did not upload a photo.",
+            decoded,
         )
         self.photos.set_wellness(self._wellness)
         if profile.video is None:

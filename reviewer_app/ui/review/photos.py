@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -285,13 +285,26 @@ class PhotoView(QFrame):
         return button
 
     # -- content -----------------------------------------------------------------------------
-    def set_entries(self, entries: Sequence[PhotoEntry], no_photo_text: str) -> None:
-        """Show these photos (the first one first); `no_photo_text` explains an empty list."""
+    def set_entries(
+        self,
+        entries: Sequence[PhotoEntry],
+        no_photo_text: str,
+        decoded: Mapping[str, DecodedPhoto | str] | None = None,
+    ) -> None:
+        """Show these photos (the first one first); `no_photo_text` explains an empty list.
+        `decoded` holds photos already decoded off the UI thread (by `decode_photo`, e.g.
+        while prefetching), or the reason one cannot be shown: those are shown at once, the
+        others are decoded on a worker."""
         self.clear()
         self._entries = list(entries)
         self._no_photo_text = no_photo_text
+        ready = decoded or {}
         for entry in self._entries:
-            self._decode(entry)
+            state = ready.get(entry.sha256)
+            if isinstance(state, DecodedPhoto | str) and entry.path is not None:
+                self._decoded[entry.sha256] = state
+            else:
+                self._decode(entry)
         self._show()
 
     def clear(self) -> None:
