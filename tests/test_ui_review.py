@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QTextEdit
 from pytestqt.qtbot import QtBot
 
 from reviewer_app.core import reasons
-from reviewer_app.core.checks.findings import Finding
+from reviewer_app.core.checks.findings import Evidence, Figure, Finding
 from reviewer_app.core.checks.media import DirectoryMediaSource
 from reviewer_app.core.checks.runner import run_checks
 from reviewer_app.core.models import Application
@@ -31,7 +31,8 @@ from reviewer_app.core.wire import ApplicationOut, MediaRefOut, ProfileOut, Revi
 from reviewer_app.service.convert import decision_out, profile_json
 from reviewer_app.service.demo import DefectRates, DemoApplicant, generate
 from reviewer_app.ui.review import ReviewPane
-from reviewer_app.ui.review.photos import DecodedPhoto
+from reviewer_app.ui.review.findings import evidence_text
+from reviewer_app.ui.review.photos import DecodedPhoto, decode_photo
 from reviewer_app.ui.review.profile import ERROR_KINDS
 from reviewer_app.ui.tasks import TaskRunner
 
@@ -303,6 +304,74 @@ def test_findings_show_severity_reason_and_evidence(
     button = text_card.findChildren(QAbstractButton)[0]
     button.click()
     assert pane.profile.editor.textCursor().selectedText() == first.text
+
+
+def test_next_application_refills_the_same_cards(
+    qtbot: QtBot, pane: ReviewPane, pick: Pick, media_dir: Path
+) -> None:
+    """Moving to the next item creates no widgets: the cards are refilled, and nothing of the
+    first application is left on them (evidence lines, locate buttons, colours)."""
+    many = pick(
+        lambda c: "spelling" in c.kinds,
+        lambda c: any(f.check == "text" and len(f.evidence) >= 2 for f in c.findings),
+    )
+    clean = pick(
+        lambda c: not c.kinds and c.wire.application_id != many.wire.application_id,
+        lambda c: all(not f.evidence for f in c.findings if f.check == "text"),
+    )
+    pane.show_application(many.wire, media_of(many.demo, media_dir), many.findings, None)
+    first_cards = list(pane.findings.cards)
+    text_card = next(c for c in first_cards if c.finding.check == "text")
+    assert len(text_card.evidence_labels) >= 2
+
+    pane.show_application(clean.wire, media_of(clean.demo, media_dir), clean.findings, None)
+    cards = pane.findings.cards
+    assert len(cards) == len(clean.findings)
+    assert all(any(card is old for old in first_cards) for card in cards)  # reused, not new
+    text_card = next(c for c in cards if c.finding.check == "text")
+    assert text_card.evidence_labels == []
+    shown = [
+        label.text()
+        for card in cards
+        for label in card.findChildren(QLabel)
+        if label.isVisibleTo(pane) and label.objectName() == "findingEvidence"
+    ]
+    assert shown == [label.text() for card in cards for label in card.evidence_labels]
+    buttons = [b for b in text_card.findChildren(QAbstractButton) if b.isVisibleTo(pane)]
+    assert buttons == []
+    assert text_card.summary.text() == text_card.finding.summary
+
+    # Back to the first: its evidence and its locate button are there again.
+    pane.show_application(many.wire, media_of(many.demo, media_dir), many.findings, None)
+    text_card = next(c for c in pane.findings.cards if c.finding.check == "text")
+    first = text_card.finding.evidence[0]
+    assert first.text is not None
+    assert first.text in text_card.evidence_labels[0].text()
+    button = next(b for b in text_card.findChildren(QAbstractButton) if b.isVisibleTo(pane))
+    button.click()
+    assert pane.profile.editor.textCursor().selectedText() == first.text
+
+
+def test_photos_decoded_ahead_are_shown_at_once(
+    qtbot: QtBot, pane: ReviewPane, pick: Pick, media_dir: Path
+) -> None:
+    """A photo decoded while prefetching is on screen when `show_application` returns (no
+    worker round trip); one the caller could not decode shows its reason."""
+    case = pick(lambda c: c.wire.revisions[-1].profile.photo is not None and "photo" not in c.kinds)
+    media = media_of(case.demo, media_dir)
+    photo = case.wire.revisions[-1].profile.photo
+    assert photo is not None
+    ready = decode_photo(media[photo.sha256], photo.sha256)
+    pane.show_application(case.wire, media, case.findings, None, decoded={photo.sha256: ready})
+    assert not pane.photos.busy
+    assert pane.photos.decoded(photo.sha256) is ready
+    assert pane.photos.stack.currentWidget() is pane.photos.canvas
+
+    pane.show_application(
+        case.wire, media, case.findings, None, decoded={photo.sha256: "The photo is broken."}
+    )
+    assert not pane.photos.busy
+    assert pane.photos.placeholder.text == "The photo is broken."
 
 
 def test_photos_page_zoom_and_wellness(
@@ -615,3 +684,24 @@ def test_placeholder_and_stop(qtbot: QtBot, pane: ReviewPane, pick: Pick, media_
     # A late photo result for the old application is dropped, not shown.
     wait_photos(qtbot, pane)
     assert pane.photos.entries == []
+
+
+def test_evidence_does_not_repeat_what_its_message_says() -> None:
+    demand = Evidence(
+        "low_demand_skill",
+        "Django: 3,466 open jobs for 7,548 freelancers (0.46 per freelancer, below 0.5)",
+        figures=(
+            Figure("open_jobs", 3466),
+            Figure("active_freelancers", 7548),
+            Figure("ratio", 0.459, "jobs/freelancer", 0.5, ">="),
+        ),
+    )
+    assert evidence_text(demand) == demand.message
+    photo = Evidence(
+        "blur",
+        "Blurred: hardly any fine detail.",
+        figures=(Figure("blur_ratio", 0.601, "", 0.3, "<="), Figure("sharpness", 9.8)),
+    )
+    assert evidence_text(photo) == (
+        "Blurred: hardly any fine detail.  [blur ratio: 0.601 (must be <= 0.3); sharpness: 9.8]"
+    )

@@ -9,11 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QLabel,
     QScrollArea,
     QToolButton,
     QVBoxLayout,
@@ -46,6 +56,7 @@ SEVERITY_COLOURS = {
     Severity.INFO: "#2e7d32",
 }
 MAX_EVIDENCE = 8
+STRIP = 4  # width of the severity colour on the card's left edge
 
 
 def figure_text(figure: Figure) -> str:
@@ -71,9 +82,25 @@ def evidence_text(item: Evidence) -> str:
             text += "  (uncertain)"
     else:
         text = item.message
-    if item.figures:
-        text += "  [" + "; ".join(figure_text(f) for f in item.figures) + "]"
+    # Figures the message already states (3,466 open jobs) are not repeated after it.
+    figures = [f for f in item.figures if not _stated(f, text)]
+    if figures:
+        text += "  [" + "; ".join(figure_text(f) for f in figures) + "]"
     return text
+
+
+def _stated(figure: Figure, message: str) -> bool:
+    """Whether the message already gives the figure's value (and its limit, if it has one)."""
+    value, limit = figure.value, figure.limit
+    if limit is not None and not (isinstance(limit, int | float) and f"{limit:g}" in message):
+        return False
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return f"{value:,}" in message or str(value) in message
+    if isinstance(value, float):
+        return f"{value:.2f}" in message
+    return isinstance(value, str) and bool(value) and value in message
 
 
 def reason_text(code: str, catalogue: reasons.ReasonCatalogue = reasons.DEFAULT_CATALOGUE) -> str:
@@ -83,34 +110,112 @@ def reason_text(code: str, catalogue: reasons.ReasonCatalogue = reasons.DEFAULT_
     return f"{reason.key} · {reason.label}"
 
 
+def _set_text_colour(widget: QWidget, colour: QColor) -> None:
+    """Text colour through the palette: a per-widget style sheet would put the widget under
+    Qt's style-sheet style, which polishes and paints several times slower."""
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, colour)
+    palette.setColor(QPalette.ColorRole.Text, colour)
+    widget.setPalette(palette)
+
+
+class _EvidenceRow(QWidget):
+    """One line of evidence under a finding, with a button that finds it in the profile."""
+
+    def __init__(self, card: FindingCard) -> None:
+        super().__init__(card)
+        self._card = card
+        self.target: tuple[str, int, int] | None = None
+        self.label = plain_label("", self)
+        self.label.setObjectName("findingEvidence")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.locate = QToolButton(self)
+        self.locate.setIcon(icons.icon("filter"))
+        self.locate.setIconSize(QSize(14, 14))
+        self.locate.setAutoRaise(True)
+        self.locate.setToolTip("Show in the profile text")
+        self.locate.setAccessibleName("Show in the profile text")
+        self.locate.clicked.connect(self._locate)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.locate, 0, Qt.AlignmentFlag.AlignTop)
+
+    def set(self, text: str, target: tuple[str, int, int] | None = None) -> None:
+        self.label.setText(text)
+        self.target = target
+        self.locate.setVisible(target is not None)
+
+    def _locate(self) -> None:
+        if self.target is not None:
+            emit(self._card.evidence_activated, *self.target)
+
+
 class FindingCard(QFrame):
-    """One finding."""
+    """One finding. A card is filled by `set_finding` and reused for the next application's
+    findings, so moving to the next item creates no widgets."""
 
     evidence_activated = Signal(str, int, int)  # section, start, end (-1: none)
 
     def __init__(
-        self, finding: Finding, demand: DemandOut | None = None, parent: QWidget | None = None
+        self,
+        finding: Finding | None = None,
+        demand: DemandOut | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.finding = finding
         self.setObjectName("findingCard")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        colour = SEVERITY_COLOURS[finding.severity]
-        if finding.status is Status.NOT_RUN:
-            colour = "#9e9e9e"
-        self.setStyleSheet(
-            "QFrame#findingCard { border: 1px solid palette(mid); border-left: 4px solid "
-            f"{colour}; border-radius: 4px; background: palette(base); }}"
-        )
-        icon_name = SEVERITY_ICONS[finding.severity]
-        if finding.status is Status.NOT_RUN:
-            icon_name = "not-run"
-        self.icon = icon_label(icon_name, 18, self)
-        self.icon.setAccessibleName(f"Severity: {finding.severity}")
-        self.title = plain_label(CHECK_TITLES.get(finding.check, finding.check), self)
+        self.setAutoFillBackground(False)
+        self._colour = QColor(SEVERITY_COLOURS[Severity.INFO])
+        self._icon_name = ""
+        self.icon = icon_label("severity-info", 18, self)
+        self.title = plain_label("", self)
         self.title.setFont(heading_font(self.font()))
-        self.reason = plain_label(f"Reason {reason_text(finding.reason)}", self)
+        self.title.setWordWrap(True)  # a narrow column wraps the words instead of cutting
+        self.reason = plain_label("", self)
         self.reason.setObjectName("findingReason")
+        self.state = plain_label("", self)
+        self.state.setObjectName("findingState")
+        self.state.setWordWrap(True)
+        self.state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self._state_font = self.state.font()
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.state, 0)
+
+        self.summary = plain_label("", self)
+        self.summary.setObjectName("findingSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(10 + STRIP, 8, 10, 8)
+        self._layout.setSpacing(4)
+        self._layout.addLayout(top)
+        self._layout.addWidget(self.reason)
+        self._layout.addWidget(self.summary)
+        self._rows: list[_EvidenceRow] = []
+        self.evidence_labels: list[QLabel] = []
+        self._recolour()
+        self.finding: Finding = finding  # type: ignore[assignment]
+        if finding is not None:
+            self.set_finding(finding, demand)
+
+    def set_finding(self, finding: Finding, demand: DemandOut | None = None) -> None:
+        self.finding = finding
+        not_run = finding.status is Status.NOT_RUN
+        self._colour = QColor("#9e9e9e" if not_run else SEVERITY_COLOURS[finding.severity])
+        icon_name = "not-run" if not_run else SEVERITY_ICONS[finding.severity]
+        if icon_name != self._icon_name:
+            self._icon_name = icon_name
+            self.icon.setPixmap(icons.pixmap(icon_name, 18, ratio=self.devicePixelRatioF()))
+        self.icon.setAccessibleName(f"Severity: {finding.severity}")
+        self.title.setText(CHECK_TITLES.get(finding.check, finding.check))
+        self.reason.setText(f"Reason {reason_text(finding.reason)}")
         self.reason.setToolTip(f"Reason code: {finding.reason}")
         self.reason.setAccessibleName(f"Supports reason {finding.reason}")
         state = {
@@ -118,50 +223,31 @@ class FindingCard(QFrame):
             Status.PASSED: "passed",
             Status.NOT_RUN: "not run",
         }[finding.status]
-        self.state = plain_label(state, self)
-        self.state.setObjectName("findingState")
-        if finding.suggested:
-            self.state.setStyleSheet(f"color: {colour}; font-weight: 600;")
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        top.addWidget(self.icon)
-        top.addWidget(self.title)
-        top.addStretch(1)
-        top.addWidget(self.state)
+        self.state.setText(state)
+        self.summary.setText(finding.summary)
+        self._recolour()
 
-        self.summary = plain_label(finding.summary, self)
-        self.summary.setObjectName("findingSummary")
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        layout.setSpacing(4)
-        layout.addLayout(top)
-        layout.addWidget(self.reason)
-        layout.addWidget(self.summary)
-        self.evidence_labels = []
+        lines: list[tuple[str, tuple[str, int, int] | None]] = []
         # Evidence that only repeats the summary adds nothing.
         evidence = [e for e in finding.evidence if evidence_text(e) != finding.summary]
+        locatable = finding.check in ("text", "completeness", "age")
         for item in evidence[:MAX_EVIDENCE]:
-            row = QHBoxLayout()
-            row.setSpacing(4)
-            label = plain_label("• " + evidence_text(item), self)
-            label.setObjectName("findingEvidence")
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.evidence_labels.append(label)
-            row.addWidget(label, 1)
-            if item.section is not None and finding.check in ("text", "completeness", "age"):
-                row.addWidget(self._locate_button(item), 0, Qt.AlignmentFlag.AlignTop)
-            layout.addLayout(row)
+            target = None
+            if item.section is not None and locatable:
+                start = item.start if item.start is not None else -1
+                end = item.end if item.end is not None else -1
+                target = (item.section, start, end)
+            lines.append(("• " + evidence_text(item), target))
         more = len(evidence) - MAX_EVIDENCE
         if more > 0:
-            more_label = plain_label(f"… and {more} more", self)
-            self.evidence_labels.append(more_label)
-            layout.addWidget(more_label)
+            lines.append((f"… and {more} more", None))
         if finding.check == "demand" and demand is not None:
+            # The service's figures, for the skills the evidence does not already give.
+            named = [e.message.casefold() for e in finding.evidence]
             for skill in demand.skills:
+                prefix = f"{skill.skill}:".casefold()
+                if any(message.startswith(prefix) for message in named):
+                    continue
                 line = (
                     f"• {skill.skill}: {skill.open_jobs:,} open jobs, "
                     f"{skill.active_freelancers:,} freelancers, ratio {skill.ratio:.2f}"
@@ -170,36 +256,63 @@ class FindingCard(QFrame):
                     line = f"• {skill.skill}: not a skill the marketplace knows"
                 elif skill.low_demand:
                     line += "  (low)"
-                label = plain_label(line, self)
-                label.setObjectName("findingEvidence")
-                label.setWordWrap(True)
-                self.evidence_labels.append(label)
-                layout.addWidget(label)
+                lines.append((line, None))
+        while len(self._rows) < len(lines):
+            row = _EvidenceRow(self)
+            self._layout.addWidget(row)
+            self._rows.append(row)
+        for row, (text, target) in zip(self._rows, lines, strict=False):
+            row.set(text, target)
+            row.setVisible(True)
+        for row in self._rows[len(lines) :]:
+            row.setVisible(False)
+            row.set("", None)
+        self.evidence_labels = [row.label for row in self._rows[: len(lines)]]
         self.setAccessibleName(
             f"{self.title.text()}: {finding.summary} ({state}, reason {finding.reason})"
         )
+        self.update()
 
-    def _locate_button(self, item: Evidence) -> QToolButton:
-        button = QToolButton(self)
-        button.setIcon(icons.icon("filter"))
-        button.setIconSize(QSize(14, 14))
-        button.setAutoRaise(True)
-        button.setToolTip("Show in the profile text")
-        button.setAccessibleName("Show in the profile text")
-        section = item.section or ""
-        start = item.start if item.start is not None else -1
-        end = item.end if item.end is not None else -1
-        button.clicked.connect(lambda: emit(self.evidence_activated, section, start, end))
-        return button
+    def _recolour(self) -> None:
+        muted = QColor(muted_colour(self))
+        _set_text_colour(self.reason, muted)
+        finding = getattr(self, "finding", None)
+        suggested = finding is not None and finding.suggested
+        font = QFont(self._state_font)
+        if suggested:
+            font.setWeight(QFont.Weight.DemiBold)
+            _set_text_colour(self.state, self._colour)
+        else:
+            self.state.setPalette(QPalette())
+        self.state.setFont(font)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # A rounded card on the base colour, its left edge in the severity's colour.
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        painter.setBrush(palette.color(QPalette.ColorRole.Base))
+        painter.drawRoundedRect(rect, 4, 4)
+        path = QPainterPath()
+        path.addRoundedRect(rect, 4, 4)
+        painter.setClipPath(path)
+        painter.fillRect(QRectF(0, 0, STRIP, self.height()), self._colour)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._recolour()
 
     def showEvent(self, event: QShowEvent) -> None:
-        muted = muted_colour(self)
-        self.reason.setStyleSheet(f"color: {muted};")
+        self._recolour()
         super().showEvent(event)
 
 
 class FindingsView(QScrollArea):
-    """All findings of the current revision, most severe first."""
+    """All findings of the current revision, most severe first. Cards are kept and refilled
+    for the next application (`cards` lists the ones in use)."""
 
     evidence_activated = Signal(str, int, int)
 
@@ -211,6 +324,7 @@ class FindingsView(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.cards: list[FindingCard] = []
+        self._pool: list[FindingCard] = []
         self._body = QWidget(self)
         self._body.setObjectName("findingsBody")
         self._layout = QVBoxLayout(self._body)
@@ -223,23 +337,27 @@ class FindingsView(QScrollArea):
         self.setWidget(self._body)
 
     def set_findings(self, findings: Sequence[Finding], demand: DemandOut | None = None) -> None:
-        self.clear()
         ordered = sorted(
             findings,
             key=lambda f: (-f.severity.rank, not f.suggested, f.status is Status.PASSED),
         )
-        for finding in ordered:
-            card = FindingCard(finding, demand, self._body)
+        while len(self._pool) < len(ordered):
+            card = FindingCard(parent=self._body)
             card.evidence_activated.connect(self._forward)
             self._layout.insertWidget(self._layout.count() - 1, card)
-            self.cards.append(card)
+            self._pool.append(card)
+        for card, finding in zip(self._pool, ordered, strict=False):
+            card.set_finding(finding, demand)
+            card.setVisible(True)
+        for card in self._pool[len(ordered) :]:
+            card.setVisible(False)
+        self.cards = self._pool[: len(ordered)]
         self._empty.setVisible(not self.cards)
         self.verticalScrollBar().setValue(0)
 
     def clear(self) -> None:
-        for card in self.cards:
-            self._layout.removeWidget(card)
-            card.deleteLater()
+        for card in self._pool:
+            card.setVisible(False)
         self.cards = []
         self._empty.setVisible(True)
 
