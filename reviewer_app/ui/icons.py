@@ -83,6 +83,9 @@ SPECS: dict[str, tuple[str, str | None]] = {
 }
 
 
+DISABLED = "#9e9e9e"  # the colour of a disabled icon
+
+
 def icon(name: str, colour: str | QColor | None = None) -> QIcon:
     """The icon for a semantic name; `colour` overrides the name's or the palette's colour."""
     spec, fixed = SPECS[name]
@@ -121,7 +124,7 @@ def _palette_text() -> QColor:
 def _cached(spec: str, colour: str) -> QIcon:
     import qtawesome  # ~150 ms to import: only once the first icon is needed (TRAPS.md)
 
-    made: QIcon = qtawesome.icon(spec, color=QColor(colour), color_disabled=QColor("#9e9e9e"))
+    made: QIcon = qtawesome.icon(spec, color=QColor(colour), color_disabled=QColor(DISABLED))
     return made
 
 

@@ -11,7 +11,7 @@ import html
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
@@ -137,10 +137,9 @@ class ReasonRow(QFrame):
     def refresh_colours(self) -> None:
         accent = state_colour(SlaState.WARNING)
         size = self.fontMetrics().height()
-        pixmap = icons.icon("decision-suggested", accent).pixmap(
-            QSize(size, size), self.devicePixelRatioF()
+        self.badge_icon.setPixmap(
+            icons.pixmap("decision-suggested", size, accent, ratio=self.devicePixelRatioF())
         )
-        self.badge_icon.setPixmap(pixmap)
         palette = self.badge.palette()
         palette.setColor(QPalette.ColorRole.WindowText, accent)
         self.badge.setPalette(palette)
