@@ -61,7 +61,12 @@ from reviewer_app.net.client import QueueClient  # noqa: E402
 from reviewer_app.service.seed import add_applications  # noqa: E402
 from reviewer_app.service.server import EmbeddedServer  # noqa: E402
 from reviewer_app.sync.engine import SyncSettings  # noqa: E402
-from reviewer_app.ui.launch import connect_session, make_session, open_settings  # noqa: E402
+from reviewer_app.ui.launch import (  # noqa: E402
+    application,
+    connect_session,
+    make_session,
+    open_settings,
+)
 from reviewer_app.ui.main_window import MainWindow  # noqa: E402
 from reviewer_app.ui.queue.model import Column  # noqa: E402
 from reviewer_app.ui.queue.store_feed import StoreQueueFeed  # noqa: E402
@@ -211,6 +216,11 @@ def profile_painting(window: MainWindow, items: list[object]) -> None:
         "review: video": window.review.video,
         "review: findings": window.review.findings,
         "decision panel": window.panel,
+        "panel: sla": window.panel.sla,
+        "panel: reasons": window.panel.reason_list,
+        "panel: note": window.panel.note,
+        "panel: preview": window.panel.preview,
+        "panel: accept": window.panel.accept_button,
         "status bar": window.statusBar(),
     }
     for name, widget in widgets.items():
@@ -242,7 +252,7 @@ def main() -> None:
 
     print(f"cold start to an interactive window: {', '.join(ms(t) for t in cold_start(3))}")
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = application()  # as the workstation makes it (names, icon)
     service = make_service(f"sqlite:///{folder / 'queue.sqlite3'}", undo_grace_seconds=2.0)
     add_users(service, [(REVIEWER, "reviewer")])
     apps = []
