@@ -24,6 +24,7 @@ prefetched and checked by the real `Workstation` + `SyncEngine`), it prints:
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import os
 import random
@@ -170,6 +171,30 @@ def cold_start(runs: int) -> list[float]:
         process.wait(60)
         assert line.strip() == "ready", line
     return times
+
+
+class GcPauses:
+    """Python's cyclic garbage collector's pauses (gc.callbacks), by generation."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[int, float]] = []
+        self._started = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append((info["generation"], time.perf_counter() - self._started))
+
+    def report(self) -> str:
+        if not self.pauses:
+            return "no collections"
+        worst = max(p for _, p in self.pauses)
+        full = [p for g, p in self.pauses if g == 2]
+        return f"{len(self.pauses)} collections, the longest {ms(worst)}; {len(full)} full ones" + (
+            f", median {ms(statistics.median(full))}" if full else ""
+        )
 
 
 class PaintWatch(QObject):
@@ -354,6 +379,7 @@ def main() -> None:
     def first_photo(item: object) -> str:
         return str(item.application.revisions[-1].profile.photo.sha256)  # type: ignore[attr-defined]
 
+    pauses = GcPauses()
     frames, forced = [], []
     for item in prepared:
         assert item is not None
@@ -424,6 +450,7 @@ def main() -> None:
         f"of which key to committed and next item handed to the window: p50 "
         f"{ms(pct(phases, 0.5))}"
     )
+    print(f"garbage collector while showing items and deciding: {pauses.report()}")
 
     window.close()
     session.close()
