@@ -109,3 +109,145 @@ def test_reset_empties_the_cache_and_the_cursor(store: LocalStore) -> None:
     store.queue.reset()
     assert store.queue.count() == 0
     assert not store.queue.cursor  # a full pull follows
+
+
+def ids(items: list[QueueItemOut]) -> list[str]:
+    return [i.application_id for i in items]
+
+
+def test_changes_reads_only_what_changed_since_the_last_read(store: LocalStore) -> None:
+    first = store.queue.changes()
+    assert (first.full, first.items, first.removed) == (True, [], [])
+
+    store.queue.apply(page([item("A", 30), item("B", 10), item("C", 20)], [], "s3"))
+    everything = store.queue.changes(first.seq)
+    assert not everything.full
+    assert ids(everything.items) == ["B", "C", "A"]  # by due time, like items()
+    assert everything.items == store.queue.items()
+
+    # Nothing written since: nothing to read (a pull that only moved the cursor neither).
+    store.queue.apply(page([], [], "s4"))
+    same = store.queue.changes(everything.seq)
+    assert (same.seq, same.full, same.items, same.removed) == (everything.seq, False, [], [])
+
+    held = item("A", 30, held_by="rob", lease_expires_at=T0 + timedelta(minutes=15))
+    store.queue.apply(page([held, item("D", 5)], ["B", "never-seen"], "s6"))
+    delta = store.queue.changes(everything.seq)
+    assert not delta.full
+    assert delta.items == [item("D", 5), held]
+    assert delta.removed == ["B"]  # an id the cache never had is not reported
+
+    # An earlier reader gets everything since its own read, in one answer.
+    assert ids(store.queue.changes(first.seq).items) == ["D", "C", "A"]
+    assert store.queue.changes(first.seq).removed == ["B"]
+
+    # Back in the queue after leaving it: changed, no longer removed.
+    store.queue.apply(page([item("B", 1)], [], "s7"))
+    back = store.queue.changes(delta.seq)
+    assert (ids(back.items), back.removed) == (["B"], [])
+    assert store.queue.changes(everything.seq).removed == []
+
+
+def test_a_reader_behind_the_kept_removals_or_a_reset_reads_everything(
+    store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reviewer_app.storage import queue_cache
+
+    monkeypatch.setattr(queue_cache, "KEEP_CHANGES", 2)
+    store.queue.apply(page([item("A", 30), item("B", 10), item("C", 20)], [], "s1"))
+    reader = store.queue.changes()
+    store.queue.apply(page([], ["A"], "s2"))
+    assert store.queue.changes(reader.seq).removed == ["A"]
+    store.queue.apply(page([item("D", 40)], [], "s3"))
+    store.queue.apply(page([item("E", 50)], [], "s4"))  # the removal of A is forgotten now
+    behind = store.queue.changes(reader.seq)
+    assert behind.full
+    assert ids(behind.items) == ["B", "C", "D", "E"]
+    assert store.queue.changes(behind.seq - 1).full is False  # recent enough
+
+    store.queue.reset()
+    after_reset = store.queue.changes(behind.seq)
+    assert (after_reset.full, after_reset.items) == (True, [])
+    assert store.queue.changes(after_reset.seq) == queue_cache.QueueChanges(
+        seq=after_reset.seq, full=False, items=[], removed=[]
+    )
+    # A change number this file never gave out (another file, say): everything.
+    assert store.queue.changes(after_reset.seq + 5).full
+
+
+def test_a_failed_apply_gives_out_no_change_number(
+    store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.queue.apply(page([item("A", 30)], [], "s1"))
+    seen = store.queue.changes()
+
+    def cursor_write_fails(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store.db, "set_state", cursor_write_fails)
+    with pytest.raises(OSError, match="disk full"):
+        store.queue.apply(page([item("B", 1)], ["A"], "s2"))
+    monkeypatch.undo()
+    assert store.queue.changes(seen.seq) == type(seen)(
+        seq=seen.seq, full=False, items=[], removed=[]
+    )
+
+
+def test_items_keep_the_server_strings_and_times_exactly(store: LocalStore) -> None:
+    """The whole queue is read as JSON built by SQLite: quotes, backslashes, control and
+    non-ASCII characters, empty lists and microseconds come back as they went in."""
+    odd = item(
+        "Q",
+        7,
+        applicant='Zoë "Z" \\ <b>O\'Neil</b>\t\n',
+        country="Côte d’Ivoire",
+        main_skills=[],
+        flags=["incomplete", "ünïcode 🚀"],
+        held_by="rob",
+        lease_expires_at=T0 + timedelta(minutes=3, microseconds=7),
+        submitted_at=T0 - timedelta(hours=1, microseconds=1),
+    )
+    store.queue.apply(page([odd, item("P", 7), item("R", 6)], [], "s1"))
+    expected = [item("R", 6), item("P", 7), odd]  # by due time, then id
+    assert store.queue.items() == expected
+    assert store.queue.items(limit=2) == expected[:2]
+    assert store.queue.changes().items == expected
+
+
+def test_reads_pause_the_collector_and_leave_it_as_it_was(store: LocalStore) -> None:
+    """Reads on several threads overlap: the collector runs again when the last one ends, and
+    stays off if something else had turned it off."""
+    import gc
+    import threading
+
+    from reviewer_app.storage.queue_cache import _CollectorPause
+
+    pause = _CollectorPause()
+    first, second = pause(), pause()
+    assert gc.isenabled()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the second read still runs
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        with pause():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    store.queue.apply(page([item(f"T{n}", n) for n in range(50)], [], "s1"))
+    results: list[int] = []
+    readers = [
+        threading.Thread(target=lambda: results.append(len(store.queue.items()))) for _ in range(6)
+    ]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert results == [50] * 6
+    assert gc.isenabled()

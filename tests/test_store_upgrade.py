@@ -276,3 +276,64 @@ def test_a_second_backup_does_not_overwrite_the_first(tmp_path: Path) -> None:
     assert first != second
     assert raw(first, "SELECT v FROM t") == [("first",)]
     assert raw(second, "SELECT v FROM t") == [("second",)]
+
+
+def make_v2(path: Path) -> None:
+    """A version-2 file: the version-1 file taken through the shipped first step."""
+    from sqlalchemy import create_engine
+
+    make_v1(path)
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as connection:
+            _description, to_v2 = migrations.STEPS[0]
+            to_v2(connection)
+            connection.exec_driver_sql("PRAGMA user_version=2")
+    finally:
+        engine.dispose()
+
+
+def test_a_version_2_file_gets_change_numbers_on_its_queue(tmp_path: Path) -> None:
+    """Schema 3 numbers the queue cache's changes: the rows a version-2 file holds are read
+    by a first (full) read, and after that only what later pulls change."""
+    from reviewer_app.core.wire import QueueItemOut, QueuePageOut
+
+    path = tmp_path / "old" / "local.sqlite3"
+    make_v2(path)
+    store = LocalStore(path, tmp_path / "media", clock=Clock(T0))
+    try:
+        assert raw(path, "PRAGMA user_version")[0][0] == migrations.LATEST_VERSION == 3
+        first = store.queue.changes()
+        assert first.full
+        assert [item.application_id for item in first.items] == ["APP-000003"]
+        added = QueueItemOut(
+            application_id="APP-000004",
+            applicant="Ann",
+            country="Chad",
+            main_skills=["Go"],
+            revision=1,
+            submitted_at=T0,
+            due_at=T0 + timedelta(hours=24),
+            flags=[],
+            held_by=None,
+        )
+        store.queue.apply(
+            QueuePageOut(
+                items=[added],
+                removed=["APP-000003"],
+                next_cursor="c1",
+                has_more=False,
+                server_time=T0,
+            )
+        )
+        later = store.queue.changes(first.seq)
+        assert (later.full, later.items, later.removed) == (False, [added], ["APP-000003"])
+    finally:
+        store.close()
+    saved = path.with_name("local.sqlite3.v2.bak")
+    assert raw(saved, "PRAGMA user_version")[0][0] == 2
+    assert raw(saved, "SELECT application_id FROM queue_items") == [("APP-000003",)]
+
+    fresh = tmp_path / "fresh" / "local.sqlite3"
+    LocalStore(fresh, tmp_path / "media-fresh").close()
+    assert schema_of(path) == schema_of(fresh)

@@ -36,10 +36,33 @@ def _v1_to_v2(connection: Connection) -> None:
         connection.execute(text(statement))
 
 
+def _v2_to_v3(connection: Connection) -> None:
+    """Change numbers on the queue cache, so the queue view reads only what changed since its
+    last read: the change that last wrote each row, the removals by change, the counter."""
+    for statement in (
+        "ALTER TABLE queue_items ADD COLUMN seq INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX ix_queue_seq ON queue_items (seq)",
+        """CREATE TABLE queue_removals (
+            application_id VARCHAR(64) NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (application_id)
+        )""",
+        "CREATE INDEX ix_queue_removals_seq ON queue_removals (seq)",
+        """CREATE TABLE queue_change_counter (
+            id INTEGER NOT NULL,
+            last INTEGER NOT NULL,
+            floor INTEGER NOT NULL,
+            PRIMARY KEY (id)
+        )""",
+    ):
+        connection.execute(text(statement))
+
+
 # Step N takes a version N database to version N+1. Version 1 is the first schema, made by
 # create_all on an empty file, so there is no step for it.
 STEPS: list[tuple[str, Callable[[Connection], None]]] = [
     ("media shared by applications; queue sort and decisions-by-day indexes", _v1_to_v2),
+    ("change numbers on the queue cache, for incremental reads", _v2_to_v3),
 ]
 LATEST_VERSION = 1 + len(STEPS)
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Text,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -65,6 +66,9 @@ class QueueItem(Base):
     flags: Mapped[list[str]]
     held_by: Mapped[str | None] = mapped_column(String(100))
     lease_expires_at: Mapped[datetime | None]
+    # The change (QueueChangeCounter) that last wrote the row, so a reader can read only the rows
+    # changed since it last read (`QueueCache.changes`). Schema 3; older rows have 0.
+    seq: Mapped[int] = mapped_column(Integer, server_default=text("0"))
 
     # Indexes for the queue view's usual sorts, with the id as tie-breaker, so `QueueCache.page()`
     # reads a window of 100,000 rows in order without sorting them (backwards for a descending
@@ -75,7 +79,31 @@ class QueueItem(Base):
         Index("ix_queue_submitted_id", "submitted_at", "application_id"),
         Index("ix_queue_applicant_id", "applicant", "application_id"),
         Index("ix_queue_country_id", "country", "application_id"),
+        Index("ix_queue_seq", "seq"),
     )
+
+
+class QueueRemoval(Base):
+    """An application that left the queue cache, and the change that removed it: what a reader
+    that read the queue before that change must drop. Kept for the last `KEEP_CHANGES` changes
+    (queue_cache.py); a reader further behind reads the whole queue again."""
+
+    __tablename__ = "queue_removals"
+
+    application_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class QueueChangeCounter(Base):
+    """One row (id 1): the number of the last change written to the queue cache, and the
+    change from which on every removal is still recorded (`queue_removals`). A reader that last
+    read before `floor` (removals were pruned, or the cache was reset) reads everything."""
+
+    __tablename__ = "queue_change_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer)
+    floor: Mapped[int] = mapped_column(Integer)
 
 
 class SyncState(Base):
