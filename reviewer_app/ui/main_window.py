@@ -452,7 +452,7 @@ class MainWindow(QMainWindow):
         self.status.set_connection(True, "Connected")
         self.show_message("Loading the queue…", "", "queue", busy=True)
         store = session.store
-        self.feed = StoreQueueFeed(store.queue.items, self.model, self._tasks, parent=self)
+        self.feed = StoreQueueFeed(store.queue, self.model, self._tasks, parent=self)
         self.feed.loaded.connect(self._on_loaded)
         self.feed.failed.connect(self.status.set_message)
         session.queue_changed.connect(self.feed.reload)

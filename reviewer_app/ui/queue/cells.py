@@ -9,9 +9,10 @@ from __future__ import annotations
 import enum
 import html
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPalette
 
 from reviewer_app.core.sla import SlaState, format_time_left, time_left
 from reviewer_app.core.wire import QueueItemOut
@@ -78,9 +79,50 @@ def is_resubmission(item: QueueItemOut) -> bool:
 
 
 def flags_text(item: QueueItemOut) -> str:
+    if not item.flags:
+        return ""
     return ", ".join(
         FLAG_LABELS.get(flag, flag) for flag in item.flags if flag not in FLAGS_IN_REVISION
     )
+
+
+def revision_text(item: QueueItemOut) -> str:
+    return f"{item.revision} · resubmitted" if is_resubmission(item) else str(item.revision)
+
+
+def held_by_text(item: QueueItemOut, current_user: str | None) -> str:
+    if item.held_by is None:
+        return ""
+    if item.held_by == current_user:
+        return f"{item.held_by} (you)"
+    return item.held_by
+
+
+def row_texts(item: QueueItemOut, current_user: str | None) -> tuple[str, ...]:
+    """The texts of a row, indexed by column; the countdown (Column.SLA) changes with the
+    clock, so it is not among them (an empty string holds its place)."""
+    return (
+        "",
+        item.applicant,
+        item.country,
+        ", ".join(item.main_skills),
+        revision_text(item),
+        flags_text(item),
+        held_by_text(item, current_user),
+    )
+
+
+def search_text(item: QueueItemOut, current_user: str | None) -> str:
+    """What the filter searches: the id and the texts of `row_texts`, one per line, case
+    folded. Made for every item at the first filter, so written out for speed."""
+    held = item.held_by
+    if held is not None and held == current_user:
+        held = f"{held} (you)"
+    return (
+        f"{item.application_id}\n{item.applicant}\n{item.country}\n"
+        f"{', '.join(item.main_skills)}\n{revision_text(item)}\n{flags_text(item)}\n"
+        f"{held or ''}"
+    ).casefold()
 
 
 def display_text(
@@ -88,21 +130,7 @@ def display_text(
 ) -> str:
     if column == Column.SLA:
         return format_time_left(time_left(item.due_at, now))
-    if column == Column.APPLICANT:
-        return item.applicant
-    if column == Column.COUNTRY:
-        return item.country
-    if column == Column.SKILLS:
-        return ", ".join(item.main_skills)
-    if column == Column.REVISION:
-        return f"{item.revision} · resubmitted" if is_resubmission(item) else str(item.revision)
-    if column == Column.FLAGS:
-        return flags_text(item)
-    if item.held_by is None:
-        return ""
-    if item.held_by == current_user:
-        return f"{item.held_by} (you)"
-    return item.held_by
+    return row_texts(item, current_user)[column]
 
 
 def spoken_time_left(left: timedelta) -> str:
@@ -150,6 +178,37 @@ def accessible(column: Column, text: str) -> str:
 def state_colour(state: SlaState) -> QColor:
     light, dark = STATE_COLOURS[state]
     return QColor(dark if icons.is_dark() else light)
+
+
+def state_look(state: SlaState) -> tuple[QBrush, QIcon]:
+    """The text brush and the dot of an SLA state under the current palette (made once)."""
+    return _state_look(state, icons.is_dark())
+
+
+@lru_cache(maxsize=16)
+def _state_look(state: SlaState, dark: bool) -> tuple[QBrush, QIcon]:
+    colour = QColor(STATE_COLOURS[state][1 if dark else 0])
+    return QBrush(colour), flat_icon(icons.icon("sla-dot", colour))
+
+
+def cell_icon(name: str) -> QIcon:
+    """`icons.icon(name)` in the palette's text colour, as pixmaps (`flat_icon`)."""
+    text = QGuiApplication.palette().color(QPalette.ColorRole.WindowText)
+    return _cell_icon(name, text.rgba())
+
+
+@lru_cache(maxsize=32)
+def _cell_icon(name: str, rgba: int) -> QIcon:
+    return flat_icon(icons.icon(name, QColor.fromRgba(rgba)))
+
+
+def flat_icon(icon: QIcon) -> QIcon:
+    """The icon drawn once into pixmaps. A qtawesome icon draws its font glyph again (in
+    Python) every time a cell paints it; a pixmap icon is drawn by Qt from its own cache."""
+    flat = QIcon()
+    for size in (16, 24, 32):
+        flat.addPixmap(icon.pixmap(size))
+    return flat
 
 
 def tabular_font() -> QFont:

@@ -2,12 +2,15 @@
 the local store, never the network).
 
 The sync engine pulls the service's change feed into the store and says `queue_changed`; then
-this feed reads the table on a worker thread, works out what changed against what it read last
-time (added or changed items, removed ids), and hands only that to the model on the UI thread,
-which applies it row by row (selection and scroll position stay). The first read, or a change
-too big to apply row by row, resets the model instead. Reads never overlap: a change that
-arrives during a read schedules one more read after it; reads that take long (a queue of
-100,000 rows takes seconds) are spaced at least twice their duration apart.
+this feed reads what changed on a worker thread and hands only that to the model on the UI
+thread, which applies it row by row (selection and scroll position stay). Given the store's
+queue (`QueueCache`), the feed asks it for the changes since its last read (`changes(since)`:
+the rows written and the ids removed since then), so after the first read a pull that changed
+three rows costs a read of three rows. Given a plain function that returns the whole queue, it
+reads everything each time and works out what changed against its last read. The first read, or
+a change too big to apply row by row, resets the model instead. Reads never overlap: a change
+that arrives during a read schedules one more read after it; reads that take long (a whole
+queue of 100,000 rows takes about a second) are spaced at least twice their duration apart.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from reviewer_app.core.pace import Pace
 from reviewer_app.core.sla import utc_now
 from reviewer_app.core.wire import QueueItemOut
+from reviewer_app.storage.queue_cache import QueueChanges
 from reviewer_app.ui.queue.model import QueueModel
 from reviewer_app.ui.signals import emit
 from reviewer_app.ui.tasks import TaskRunner
@@ -41,30 +46,50 @@ class StoreDelta:
     left: int = 0  # applications that left the queue since the previous read (decided by anyone)
 
 
+class QueueSource(Protocol):
+    """The store's queue as the feed reads it (`reviewer_app.storage.queue_cache.QueueCache`)."""
+
+    def changes(self, since: int | None = None) -> QueueChanges: ...
+
+
 class _Snapshot:
-    """What the model was last given, by id. Touched only by the (single, non-overlapping)
-    read task, never by the UI thread."""
+    """What the model was last given, by id, and the store's change number it was read at.
+    Touched only by the (single, non-overlapping) read task, never by the UI thread."""
 
     def __init__(self) -> None:
         self.items: dict[str, QueueItemOut] | None = None
+        self.seq: int | None = None
 
-    def delta(self, rows: list[QueueItemOut]) -> StoreDelta:
-        new = {item.application_id: item for item in rows}
+    def delta(self, read: QueueChanges) -> StoreDelta:
         old = self.items
-        self.items = new
-        if old is None:
-            return StoreDelta(full=True, items=rows, total=len(new))
-        changed = [item for app_id, item in new.items() if old.get(app_id) != item]
-        removed = [app_id for app_id in old if app_id not in new]
+        self.seq = read.seq
+        if old is None or read.full:
+            new = {item.application_id: item for item in read.items}
+            self.items = new
+            if old is None:
+                return StoreDelta(full=True, items=read.items, total=len(new))
+            changed = [item for app_id, item in new.items() if old.get(app_id) != item]
+            removed = [app_id for app_id in old if app_id not in new]
+        else:
+            new = old  # updated in place: only this task touches it
+            removed = [app_id for app_id in read.removed if app_id in new]
+            for app_id in removed:
+                del new[app_id]
+            changed = [item for item in read.items if new.get(item.application_id) != item]
+            new.update((item.application_id, item) for item in changed)
         if len(changed) + len(removed) > RESET_ABOVE:
-            return StoreDelta(full=True, items=rows, total=len(new), left=len(removed))
+            return StoreDelta(
+                full=True, items=list(new.values()), total=len(new), left=len(removed)
+            )
         return StoreDelta(
             full=False, items=changed, removed=removed, total=len(new), left=len(removed)
         )
 
 
 class StoreQueueFeed(QObject):
-    """Re-reads the store's queue into a model on demand (`reload()`)."""
+    """Reads the store's queue into a model on demand (`reload()`): from `source`, the store's
+    queue (`store.queue`: only the changes since the last read) or a function returning the
+    whole queue (`store.queue.items`: everything, each time)."""
 
     loaded = Signal()  # the first read is in the model
     applied = Signal()  # a read was applied
@@ -72,13 +97,13 @@ class StoreQueueFeed(QObject):
 
     def __init__(
         self,
-        read: Callable[[], list[QueueItemOut]],
+        source: QueueSource | Callable[[], list[QueueItemOut]],
         model: QueueModel,
         tasks: TaskRunner,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._read = read
+        self._read = _reader(source)
         self._model = model
         self._tasks = tasks
         self._snapshot = _Snapshot()
@@ -87,9 +112,9 @@ class StoreQueueFeed(QObject):
         self._stopped = False
         self.has_loaded = False
         self.last_read_s = 0.0
-        # A big queue takes seconds to read: while the reviewer works, the feed changes every
-        # pull, so reads are spaced (at least twice their own duration apart) to keep the
-        # worker from holding the interpreter all the time.
+        # A whole big queue takes a second to read: while the reviewer works, the feed changes
+        # every pull, so such reads are spaced (at least twice their own duration apart) to keep
+        # the worker from holding the interpreter all the time.
         self._gap = QTimer(self)
         self._gap.setSingleShot(True)
         self._gap.timeout.connect(self._gap_over)
@@ -107,7 +132,7 @@ class StoreQueueFeed(QObject):
         self._started_at = time.monotonic()
         read, snapshot = self._read, self._snapshot
         self._tasks.run(
-            lambda: snapshot.delta(read()),
+            lambda: snapshot.delta(read(snapshot.seq)),
             on_success=self._apply,
             on_failure=self._failed,
             name="read the local queue",
@@ -149,3 +174,15 @@ class StoreQueueFeed(QObject):
         if self._again and not self._stopped:
             self._again = False
             self.reload()
+
+
+def _reader(
+    source: QueueSource | Callable[[], list[QueueItemOut]],
+) -> Callable[[int | None], QueueChanges]:
+    if not callable(source):
+        return source.changes
+
+    def read_everything(_since: int | None) -> QueueChanges:
+        return QueueChanges(seq=0, full=True, items=source(), removed=[])
+
+    return read_everything
