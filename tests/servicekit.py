@@ -39,7 +39,7 @@ from reviewer_app.core.models import (
     Profile,
     Revision,
 )
-from reviewer_app.core.wire import API_PREFIX
+from reviewer_app.core.wire import API_PREFIX, QueueItemOut
 from reviewer_app.service import db
 from reviewer_app.service.app import QueueService
 from reviewer_app.service.auth import hash_password
@@ -79,6 +79,33 @@ class Clock:
 
 
 # -- applications built by hand ------------------------------------------------------------------
+
+
+class FakeLocalClock:
+    """The workstation's local clock, moved by the test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def queue_item(app_id: str, due_at: datetime, **fields: Any) -> QueueItemOut:
+    """A queue row due at `due_at` (submitted 24 hours before, unless `fields` say otherwise)."""
+    values: dict[str, Any] = {
+        "application_id": app_id,
+        "applicant": f"Applicant {app_id}",
+        "country": "Portugal",
+        "main_skills": ["Go", "Rust"],
+        "revision": 1,
+        "submitted_at": due_at - timedelta(hours=24),
+        "due_at": due_at,
+        "flags": [],
+        "held_by": None,
+    }
+    values.update(fields)
+    return QueueItemOut.model_validate(values)
 
 
 def make_profile(i: int, *, photo: MediaRef | None = None, complete: bool = True) -> Profile:
@@ -403,6 +430,16 @@ def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def sqlite_db_url(tmp_path: Path) -> str:
     return sqlite_url(tmp_path / "queue.sqlite3")
+
+
+@pytest.fixture
+def tasks() -> Iterator[Any]:
+    """A `TaskRunner` (worker threads for UI tests), shut down and joined afterwards."""
+    from reviewer_app.ui.tasks import TaskRunner  # only the UI tests pull in Qt
+
+    runner = TaskRunner(name="test")
+    yield runner
+    assert runner.shutdown(20_000)
 
 
 @pytest.fixture

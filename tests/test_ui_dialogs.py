@@ -79,13 +79,6 @@ def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def tasks() -> Iterator[TaskRunner]:
-    runner = TaskRunner(name="test")
-    yield runner
-    assert runner.shutdown(20_000)
-
-
-@pytest.fixture
 def service(tmp_path: Path) -> Iterator[Running]:
     with running(sqlite_url(tmp_path / "queue.sqlite3")) as run:
         yield run

@@ -28,10 +28,12 @@ from servicekit import (
     REVIEWER,
     T0,
     Clock,
+    FakeLocalClock,
     Running,
     decision_for,
     earlier_decline,
     make_application,
+    queue_item,
     running,
     sqlite_url,
 )
@@ -93,13 +95,6 @@ def service(tmp_path: Path, service_clock: Clock) -> Iterator[Running]:
             for i in range(1, APPLICATIONS + 1)
         )
         yield run
-
-
-@pytest.fixture
-def tasks() -> Iterator[TaskRunner]:
-    runner = TaskRunner(name="test")
-    yield runner
-    assert runner.shutdown(20_000)
 
 
 @pytest.fixture
@@ -371,29 +366,7 @@ def test_window_model_passes_the_model_tester(
 
 
 def item(app_id: str, due_in: timedelta, now: datetime, **fields: Any) -> QueueItemOut:
-    values: dict[str, Any] = {
-        "application_id": app_id,
-        "applicant": f"Applicant {app_id}",
-        "country": "Portugal",
-        "main_skills": ["Go", "Rust"],
-        "revision": 1,
-        "submitted_at": now + due_in - timedelta(hours=24),
-        "due_at": now + due_in,
-        "flags": [],
-        "held_by": None,
-    }
-    values.update(fields)
-    return QueueItemOut.model_validate(values)
-
-
-class FakeLocalClock:
-    """The workstation's local clock, moved by the test."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+    return queue_item(app_id, now + due_in, **fields)
 
 
 def test_sla_column_formats_and_colours(qtmodeltester: Any, qtbot: QtBot) -> None:

@@ -18,7 +18,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from pytestqt.qtbot import QtBot
-from servicekit import T0
+from servicekit import T0, FakeLocalClock, queue_item
 
 from reviewer_app.core.sla import ServerClock, SlaState
 from reviewer_app.core.wire import QueueItemOut, QueuePageOut
@@ -31,30 +31,9 @@ from reviewer_app.ui.queue.view import QueueView
 from reviewer_app.ui.tasks import TaskRunner
 
 
-class FakeLocalClock:
-    """The workstation's local clock, moved by the test."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def item(app_id: str, minutes: int, **fields: Any) -> QueueItemOut:
-    values: dict[str, Any] = {
-        "application_id": app_id,
-        "applicant": f"Applicant {app_id}",
-        "country": "Portugal",
-        "main_skills": ["Go", "Rust"],
-        "revision": 1,
-        "submitted_at": T0 - timedelta(hours=2),
-        "due_at": T0 + timedelta(minutes=minutes),
-        "flags": [],
-        "held_by": None,
-    }
-    values.update(fields)
-    return QueueItemOut.model_validate(values)
+    fields.setdefault("submitted_at", T0 - timedelta(hours=2))
+    return queue_item(app_id, T0 + timedelta(minutes=minutes), **fields)
 
 
 def ids(model: QueueModel) -> list[str]:
@@ -73,13 +52,6 @@ def reference(model: QueueModel, items: list[QueueItemOut]) -> list[str]:
 @pytest.fixture
 def model(qtbot: QtBot) -> QueueModel:
     return QueueModel(ServerClock(local_now=FakeLocalClock(T0)))
-
-
-@pytest.fixture
-def tasks() -> Iterator[TaskRunner]:
-    runner = TaskRunner(name="test")
-    yield runner
-    assert runner.shutdown(20_000)
 
 
 @pytest.fixture
