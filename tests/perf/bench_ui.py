@@ -310,7 +310,7 @@ def main() -> None:
     # -- queue view ready -----------------------------------------------------------------------
     ready = []
     for _ in range(3):
-        other = StoreQueueFeed(parts.store.queue.items, model, tasks)
+        other = StoreQueueFeed(parts.store.queue, model, tasks)
         started = time.perf_counter()
         other.reload()
         pump_until(lambda other=other: other.has_loaded, 120)
